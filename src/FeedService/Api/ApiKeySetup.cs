@@ -1,0 +1,29 @@
+using System.Security.Cryptography;
+using FeedService.Options;
+using FeedService.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FeedService.Api;
+
+public static class ApiKeySetup
+{
+    /// <summary>
+    /// The configured keys; when none are configured, a random key generated on first start and kept in
+    /// "api-key" beside the database, so a fresh install is never writable by anyone without that file.
+    /// </summary>
+    public static IServiceCollection AddApiKeys(this IServiceCollection services) =>
+        services.AddSingleton(sp =>
+        {
+            var configured = sp.GetRequiredService<IOptions<AuthOptions>>().Value.ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).ToList();
+            if (configured.Count > 0) return new ApiKeys(configured);
+            var path = Path.Combine(Path.GetDirectoryName(sp.GetRequiredService<Db>().FilePath)!, "api-key");
+            if (!File.Exists(path))
+            {
+                File.WriteAllText(path, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)) + "\n");
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("FeedService.Api.Auth")
+                .LogWarning("No FeedService:Auth:ApiKeys configured; writes accept the generated key in {KeyFile}", path);
+            return new ApiKeys([File.ReadAllText(path).Trim()]);
+        });
+}

@@ -1,0 +1,77 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FeedService.Options;
+
+/// <summary>FeedService:Site — what the public sees.</summary>
+public sealed class SiteOptions
+{
+    public const string Section = "FeedService:Site";
+
+    /// <summary>Public base URL used in every feed and link. No trailing slash needed.</summary>
+    [Required, Url]
+    public string BaseUrl { get; set; } = "http://localhost:5000";
+
+    [Required]
+    public string Title { get; set; } = "FeedService";
+
+    public string Description { get; set; } = "Posts and republished announcements, one feed per category.";
+
+    /// <summary>Author written on posts that name none (Atom requires one).</summary>
+    [Required]
+    public string DefaultAuthor { get; set; } = "FeedService";
+
+    public Uri BaseUri => new(BaseUrl.TrimEnd('/') + "/", UriKind.Absolute);
+
+    /// <summary>An absolute URL for a path on this site, e.g. "feeds/all.rss".</summary>
+    public string Url(string relativePath) => new Uri(BaseUri, relativePath.TrimStart('/')).AbsoluteUri;
+}
+
+/// <summary>FeedService:Auth — who may write.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "FeedService:Auth";
+
+    /// <summary>Accepted bearer keys. When empty, a key is generated on first start and stored beside the database.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+}
+
+/// <summary>FeedService:Storage — where posts live.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "FeedService:Storage";
+
+    [Required]
+    public string DatabasePath { get; set; } = "data/feedservice.db";
+
+    /// <summary>How long a write waits for a lock held by another connection.</summary>
+    [Range(0, 600_000)]
+    public int BusyTimeoutMs { get; set; } = 5000;
+}
+
+/// <summary>FeedService:Feeds — what is generated and how it is served.</summary>
+public sealed class FeedsOptions
+{
+    public const string Section = "FeedService:Feeds";
+
+    [Required]
+    public string OutputPath { get; set; } = "feeds";
+
+    [Range(1, 1000)]
+    public int ItemsPerFeed { get; set; } = 50;
+
+    /// <summary>Quartz cron expression for the periodic regeneration (seconds first).</summary>
+    [Required]
+    public string RegenerateCron { get; set; } = "0 * * * * ?";
+
+    /// <summary>Cache-Control max-age for feed responses, in seconds.</summary>
+    [Range(0, 31_536_000)]
+    public int MaxAgeSeconds { get; set; } = 300;
+}
+
+/// <summary>FeedService:Demo — first-start demo content.</summary>
+public sealed class DemoOptions
+{
+    public const string Section = "FeedService:Demo";
+
+    public bool Seed { get; set; }
+}

@@ -1,0 +1,23 @@
+using Quartz;
+
+namespace FeedService.Options;
+
+public static class OptionsSetup
+{
+    public static IServiceCollection AddFeedServiceOptions(this IServiceCollection services)
+    {
+        services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section).ValidateDataAnnotations()
+            .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var u) && (u.Scheme == "http" || u.Scheme == "https"),
+                "FeedService:Site:BaseUrl must be an absolute http(s) URL")
+            .ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .Validate(o => o.ApiKeys.All(k => k.Trim().Length >= 16), "FeedService:Auth:ApiKeys entries must be at least 16 characters")
+            .ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FeedsOptions>().BindConfiguration(FeedsOptions.Section).ValidateDataAnnotations()
+            .Validate(o => CronExpression.TryParse(o.RegenerateCron, out _), "FeedService:Feeds:RegenerateCron is not a valid Quartz cron expression")
+            .ValidateOnStart();
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
+        return services;
+    }
+}

@@ -1,0 +1,38 @@
+using FeedService.Api;
+using FeedService.Categories;
+using FeedService.Options;
+using FeedService.Posts;
+using FeedService.Publishing;
+using FeedService.Serving;
+using FeedService.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddFeedServiceOptions();
+builder.Services.AddStorage();
+builder.Services.AddApiKeys();
+builder.Services.AddPublishing();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+await app.Services.PrepareDatabaseAsync();
+// Resolved now so a generated key (when none is configured) is written and logged at start, not at the first write.
+_ = app.Services.GetRequiredService<ApiKeys>();
+
+app.MapOpenApi();
+app.MapCategoriesApi();
+app.MapPostsApi();
+app.MapFeeds();
+app.MapHealth();
+
+app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

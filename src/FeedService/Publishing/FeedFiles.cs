@@ -1,0 +1,107 @@
+using System.IO.Compression;
+using FeedService.Options;
+using Microsoft.Extensions.Options;
+
+namespace FeedService.Publishing;
+
+/// <summary>
+/// The feeds/ folder: every document beside its precompressed .gz and .br copies. Files are replaced
+/// atomically (temp file in the same folder, flushed, then renamed), and only when their bytes change,
+/// so a reader never sees half a file and an unchanged feed keeps its ETag and Last-Modified.
+/// </summary>
+public sealed class FeedFiles
+{
+    public static readonly string[] Extensions = ["rss", "atom"];
+    private const string TempSuffix = ".tmp";
+
+    public FeedFiles(IOptions<FeedsOptions> options, IHostEnvironment env)
+    {
+        Folder = Path.GetFullPath(Path.Combine(env.ContentRootPath, options.Value.OutputPath));
+        Directory.CreateDirectory(Folder);
+    }
+
+    public string Folder { get; }
+
+    /// <summary>Raised after a document and its compressed copies were replaced or removed.</summary>
+    public event Action<string>? Changed;
+
+    public string PathOf(string fileName) => Path.Combine(Folder, fileName);
+
+    /// <summary>Writes the document if its bytes differ from what is there; true when it did.</summary>
+    public bool WriteIfChanged(string fileName, byte[] bytes)
+    {
+        var path = PathOf(fileName);
+        if (SameBytes(path, bytes) && File.Exists(path + ".gz") && File.Exists(path + ".br")) return false;
+        // Compressed copies first, the document last: whoever watches the document sees a complete set.
+        WriteAtomically(path + ".gz", Gzip(bytes));
+        WriteAtomically(path + ".br", Brotli(bytes));
+        WriteAtomically(path, bytes);
+        Changed?.Invoke(fileName);
+        return true;
+    }
+
+    public bool Delete(string fileName)
+    {
+        var path = PathOf(fileName);
+        var existed = File.Exists(path);
+        File.Delete(path);
+        File.Delete(path + ".gz");
+        File.Delete(path + ".br");
+        if (existed) Changed?.Invoke(fileName);
+        return existed;
+    }
+
+    /// <summary>The slugs that have a document on disk.</summary>
+    public IEnumerable<string> Slugs() =>
+        Directory.EnumerateFiles(Folder)
+            .Select(Path.GetFileName)
+            .Select(name => name!.Split('.'))
+            .Where(parts => parts.Length == 2 && Extensions.Contains(parts[1]))
+            .Select(parts => parts[0])
+            .Distinct();
+
+    /// <summary>Temp files left by a process that died mid-write: never served, safe to remove.</summary>
+    public void RemoveLeftoverTempFiles()
+    {
+        foreach (var temp in Directory.EnumerateFiles(Folder, "." + "*" + TempSuffix)) File.Delete(temp);
+    }
+
+    private static bool SameBytes(string path, byte[] bytes)
+    {
+        var info = new FileInfo(path);
+        return info.Exists && info.Length == bytes.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes);
+    }
+
+    private void WriteAtomically(string path, byte[] bytes)
+    {
+        var temp = Path.Combine(Folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    private static byte[] Gzip(byte[] bytes)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize)) gzip.Write(bytes);
+        return output.ToArray();
+    }
+
+    private static byte[] Brotli(byte[] bytes)
+    {
+        using var output = new MemoryStream();
+        using (var brotli = new BrotliStream(output, CompressionLevel.SmallestSize)) brotli.Write(bytes);
+        return output.ToArray();
+    }
+}

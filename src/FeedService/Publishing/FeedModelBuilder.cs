@@ -1,0 +1,47 @@
+using FeedService.Categories;
+using FeedService.Options;
+using FeedService.Posts;
+using Microsoft.Extensions.Options;
+
+namespace FeedService.Publishing;
+
+/// <summary>Turns stored posts into the one neutral <see cref="FeedDocument"/> all writers render.</summary>
+public sealed class FeedModelBuilder(IOptions<SiteOptions> site, HtmlContent html)
+{
+    private static readonly string Generator = $"FeedService {typeof(FeedModelBuilder).Assembly.GetName().Version?.ToString(3)}";
+
+    public FeedDocument ForCategory(Category category, IReadOnlyList<Post> posts, IReadOnlyDictionary<string, string> categoryNames) =>
+        Build(category.Slug, category.FeedId, $"{site.Value.Title}: {category.Name}",
+            string.IsNullOrWhiteSpace(category.Description) ? $"Posts in {category.Name}" : category.Description,
+            site.Value.Url($"categories/{category.Slug}"), category.UpdatedAt, posts, categoryNames);
+
+    public FeedDocument ForAll(string feedId, DateTimeOffset siteCreated, IReadOnlyList<Post> posts, IReadOnlyDictionary<string, string> categoryNames) =>
+        Build(Slugs.All, feedId, site.Value.Title, site.Value.Description, site.Value.Url(""), siteCreated, posts, categoryNames);
+
+    /// <summary>The page a post links to when it names no link of its own.</summary>
+    public string PermalinkOf(long postId) => site.Value.Url($"posts/{postId}");
+
+    private FeedDocument Build(string slug, string id, string title, string description, string home, DateTimeOffset whenEmpty,
+        IReadOnlyList<Post> posts, IReadOnlyDictionary<string, string> categoryNames)
+    {
+        var entries = posts.Select(p => Entry(p, categoryNames)).ToList();
+        // The feed's date is its newest item's (or, when empty, its own record's), never the render time:
+        // the same data always renders the same bytes.
+        var updated = entries.Count > 0 ? entries.Max(e => e.Updated) : whenEmpty;
+        return new FeedDocument(slug, id, XmlText.Clean(title), XmlText.Clean(description), home, site.Value.Url("feeds/"),
+            updated, XmlText.Clean(site.Value.DefaultAuthor), Generator, entries);
+    }
+
+    private FeedEntry Entry(Post post, IReadOnlyDictionary<string, string> categoryNames)
+    {
+        var link = post.Link ?? PermalinkOf(post.Id);
+        var content = html.Prepare(post.Content, link);
+        var summary = string.IsNullOrWhiteSpace(post.Summary) ? content : html.Prepare(post.Summary, link);
+        var author = string.IsNullOrWhiteSpace(post.Author) ? site.Value.DefaultAuthor : post.Author;
+        var categories = post.Categories
+            .Select(slug => new FeedCategory(slug, XmlText.Clean(categoryNames.GetValueOrDefault(slug, slug))))
+            .ToList();
+        var updated = post.UpdatedAt > post.PublishedAt ? post.UpdatedAt : post.PublishedAt;
+        return new FeedEntry(post.Guid, XmlText.Clean(post.Title), link, summary, content, [XmlText.Clean(author)], categories, post.PublishedAt, updated);
+    }
+}

@@ -1,0 +1,107 @@
+using System.ServiceModel.Syndication;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+
+namespace FeedService.Publishing;
+
+/// <summary>Renders a <see cref="FeedDocument"/> as RSS 2.0 or Atom 1.0 through System.ServiceModel.Syndication.</summary>
+public static class FeedWriters
+{
+    public const string AtomNs = "http://www.w3.org/2005/Atom";
+    public const string ContentNs = "http://purl.org/rss/1.0/modules/content/";
+    public const string DcNs = "http://purl.org/dc/elements/1.1/";
+
+    private static readonly XmlWriterSettings Settings = new()
+    {
+        Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        Indent = true,
+        NewLineChars = "\n",
+        CheckCharacters = true,
+    };
+
+    public static byte[] Rss(FeedDocument doc)
+    {
+        var feed = BuildFeed(doc, "rss");
+        foreach (var (item, entry) in feed.Items.Zip(doc.Entries))
+        {
+            // RSS <author> must be an e-mail address; names go in dc:creator. The full HTML goes in content:encoded,
+            // which the formatter never writes by itself.
+            foreach (var author in entry.Authors) item.ElementExtensions.Add(new XElement(XName.Get("creator", DcNs), author));
+            item.ElementExtensions.Add(new XElement(XName.Get("encoded", ContentNs), entry.ContentHtml));
+            // RSS readers show a category's text, so it carries the name people read rather than the slug.
+            item.Categories.Clear();
+            foreach (var category in entry.Categories) item.Categories.Add(new SyndicationCategory(category.Label));
+        }
+        return Write(w => new Rss20FeedFormatter(feed, serializeExtensionsAsAtom: true).WriteTo(new RssXmlWriter(w)));
+    }
+
+    public static byte[] Atom(FeedDocument doc)
+    {
+        var feed = BuildFeed(doc, "atom");
+        feed.Authors.Add(new SyndicationPerson(null, doc.Author, null));
+        foreach (var (item, entry) in feed.Items.Zip(doc.Entries))
+        {
+            foreach (var author in entry.Authors) item.Authors.Add(new SyndicationPerson(null, author, null));
+            item.Content = SyndicationContent.CreateHtmlContent(entry.ContentHtml);
+        }
+        return Write(w => new Atom10FeedFormatter(feed).WriteTo(w));
+    }
+
+    /// <summary>What both formats share. Ids and dates are always set: the formatters would invent a random id and "now".</summary>
+    private static SyndicationFeed BuildFeed(FeedDocument doc, string extension)
+    {
+        var feed = new SyndicationFeed
+        {
+            Id = doc.Id,
+            Title = new TextSyndicationContent(doc.Title),
+            Description = new TextSyndicationContent(doc.Description),
+            LastUpdatedTime = doc.Updated,
+            Generator = doc.Generator,
+            Language = null,
+        };
+        feed.Links.Add(new SyndicationLink(new Uri(doc.HomeUrl), "alternate", null, "text/html", 0));
+        feed.Links.Add(new SyndicationLink(new Uri(doc.SelfUrl(extension)), "self", null, MediaTypes.Of(extension), 0));
+        feed.Items = doc.Entries.Select(BuildItem).ToList();
+        return feed;
+    }
+
+    private static SyndicationItem BuildItem(FeedEntry entry)
+    {
+        var item = new SyndicationItem
+        {
+            Id = entry.Id,
+            Title = new TextSyndicationContent(entry.Title),
+            Summary = new TextSyndicationContent(entry.Summary, TextSyndicationContentKind.Html),
+            PublishDate = entry.Published,
+            LastUpdatedTime = entry.Updated,
+        };
+        item.Links.Add(new SyndicationLink(new Uri(entry.Link), "alternate", null, "text/html", 0));
+        foreach (var category in entry.Categories) item.Categories.Add(new SyndicationCategory(category.Term, null, category.Label));
+        return item;
+    }
+
+    private static byte[] Write(Action<XmlWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = XmlWriter.Create(stream, Settings))
+        {
+            write(writer);
+        }
+        stream.WriteByte((byte)'\n');
+        return stream.ToArray();
+    }
+}
+
+public static class MediaTypes
+{
+    public const string Rss = "application/rss+xml; charset=utf-8";
+    public const string Atom = "application/atom+xml; charset=utf-8";
+
+    public static string Of(string extension) => extension switch
+    {
+        "rss" => "application/rss+xml",
+        "atom" => "application/atom+xml",
+        _ => throw new ArgumentOutOfRangeException(nameof(extension), extension, "unknown feed format"),
+    };
+}

@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+using FeedService.Api;
+using FeedService.Options;
+using FeedService.Publishing;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace FeedService.Serving;
+
+public static partial class FeedsApi
+{
+    /// <summary>The only names that ever reach the file system: a slug and a known extension.</summary>
+    [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*\\.(rss|atom)$", RegexOptions.CultureInvariant)]
+    private static partial Regex FeedFileName();
+
+    public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/feeds/{file}", [HttpMethods.Get, HttpMethods.Head], Serve)
+            .WithTags("Feeds").Produces(200).Produces(304).ProducesProblem(404);
+        return app;
+    }
+
+    private static IResult Serve(string file, HttpContext context, FeedCache cache, IOptions<FeedsOptions> options, ILoggerFactory loggers)
+    {
+        var response = context.Response;
+        response.Headers.AccessControlAllowOrigin = "*";
+        var match = FeedFileName().Match(file);
+        var feed = match.Success ? cache.Get(file, match.Groups[1].Value == "rss" ? MediaTypes.Rss : MediaTypes.Atom) : null;
+        if (feed is null)
+        {
+            loggers.CreateLogger("FeedService.Serving").LogInformation("No feed {File}", file);
+            return Problems.NotFound($"There is no feed '{file}'. Feeds are /feeds/{{slug}}.rss and /feeds/{{slug}}.atom, where slug is a category or 'all'.");
+        }
+
+        var variant = ChooseVariant(context.Request, feed);
+        response.Headers.CacheControl = $"public, max-age={options.Value.MaxAgeSeconds}";
+        response.Headers.Vary = HeaderNames.AcceptEncoding;
+        response.Headers.AccessControlExposeHeaders = "ETag, Last-Modified, Link";
+        if (variant.ContentEncoding is not null) response.Headers.ContentEncoding = variant.ContentEncoding;
+
+        // RFC 9110 13.2.2: when If-None-Match is present, If-Modified-Since is ignored. The framework's own
+        // evaluation (weak comparison for If-None-Match, 304 or 200, HEAD without a body) does the rest.
+        if (context.Request.Headers.IfNoneMatch.Count > 0) context.Request.Headers.Remove(HeaderNames.IfModifiedSince);
+        return TypedResults.Bytes(variant.Body, feed.ContentType, lastModified: feed.LastModified, entityTag: variant.ETag);
+    }
+
+    /// <summary>Brotli, then gzip, then the plain bytes, as far as the client's Accept-Encoding allows.</summary>
+    private static FeedVariant ChooseVariant(HttpRequest request, ServedFeed feed)
+    {
+        var accepted = request.GetTypedHeaders().AcceptEncoding;
+        if (accepted.Count == 0) return feed.Identity;
+        double Quality(string coding)
+        {
+            var exact = accepted.FirstOrDefault(a => a.Value.Equals(coding, StringComparison.OrdinalIgnoreCase));
+            var any = accepted.FirstOrDefault(a => a.Value == "*");
+            var chosen = exact ?? any;
+            return chosen is null ? 0 : chosen.Quality ?? 1;
+        }
+        var br = feed.Brotli is null ? 0 : Quality("br");
+        var gzip = feed.Gzip is null ? 0 : Quality("gzip");
+        if (br > 0 && br >= gzip) return feed.Brotli!;
+        if (gzip > 0) return feed.Gzip!;
+        return feed.Identity;
+    }
+}
