@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using FeedService.Publishing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FeedService.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on a temp database and a temp feeds folder. Two instances over the same <see cref="Folder"/>
+/// behave like a restart of the service.
+/// </summary>
+public sealed class FeedServiceApp : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "test-key-0123456789abcdef";
+    public const string BaseUrl = "http://feeds.example.test";
+
+    public FeedServiceApp(string? folder = null, FakeTimeProvider? clock = null, bool seedDemo = false, int itemsPerFeed = 50)
+    {
+        Folder = folder ?? Directory.CreateTempSubdirectory("feedservice-test-").FullName;
+        Clock = clock;
+        SeedDemo = seedDemo;
+        ItemsPerFeed = itemsPerFeed;
+    }
+
+    public string Folder { get; }
+    public FakeTimeProvider? Clock { get; }
+    private bool SeedDemo { get; }
+    private int ItemsPerFeed { get; }
+    public string FeedsFolder => Path.Combine(Folder, "feeds");
+    public string DatabasePath => Path.Combine(Folder, "data", "feedservice.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseContentRoot(Folder);
+        builder.UseSetting("FeedService:Storage:DatabasePath", DatabasePath);
+        builder.UseSetting("FeedService:Feeds:OutputPath", FeedsFolder);
+        builder.UseSetting("FeedService:Feeds:ItemsPerFeed", ItemsPerFeed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("FeedService:Auth:ApiKeys:0", ApiKey);
+        builder.UseSetting("FeedService:Site:BaseUrl", BaseUrl);
+        builder.UseSetting("FeedService:Demo:Seed", SeedDemo ? "true" : "false");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        if (Clock is not null) builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public HttpClient Writer()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
+    }
+
+    public async Task CreateCategoryAsync(string slug, string? name = null)
+    {
+        var response = await Writer().PostAsJsonAsync("/api/categories", new { slug, name = name ?? slug, description = $"About {slug}" });
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<PostJson> CreatePostAsync(object body)
+    {
+        var response = await Writer().PostAsJsonAsync("/api/posts", body);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<PostJson>())!;
+    }
+
+    /// <summary>Runs one regeneration now, on the same path the scheduler takes, and waits for it.</summary>
+    public Task RegenerateAsync() => Services.GetRequiredService<FeedRegenerator>().RunAsync(CancellationToken.None);
+
+    /// <summary>Waits (bounded) until the served feed satisfies <paramref name="predicate"/>; returns its text.</summary>
+    public async Task<string> WaitForFeedAsync(string file, Func<string, bool> predicate, TimeSpan? timeout = null)
+    {
+        var client = CreateClient();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        string last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            var response = await client.GetAsync($"/feeds/{file}");
+            last = response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : $"HTTP {(int)response.StatusCode}";
+            if (response.IsSuccessStatusCode && predicate(last)) return last;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"/feeds/{file} never satisfied the condition; last response:\n{last}");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed record PostJson(long Id, string Guid, string Title, string Summary, string Content, string? Author,
+    List<string> Categories, string Status, DateTimeOffset PublishedAt, DateTimeOffset UpdatedAt, string Link, string Url);

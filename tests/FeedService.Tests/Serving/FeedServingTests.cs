@@ -1,0 +1,176 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using FeedService.Tests.Infrastructure;
+using Xunit;
+
+namespace FeedService.Tests.Serving;
+
+public sealed class FeedServingTests : IAsyncLifetime
+{
+    private readonly FeedServiceApp _app = new();
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _client = _app.CreateClient();
+        await _app.CreateCategoryAsync("tech", "Tech");
+        var post = await _app.CreatePostAsync(new { title = "Serving test", content = "<p>Body</p>", categories = new[] { "tech" }, publishedAt = "2026-01-02T03:04:05Z" });
+        await _app.WaitForFeedAsync("tech.rss", x => x.Contains(post.Guid, StringComparison.Ordinal));
+        await _app.WaitForFeedAsync("tech.atom", x => x.Contains(post.Guid, StringComparison.Ordinal));
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Theory]
+    [InlineData("tech.rss", "application/rss+xml")]
+    [InlineData("tech.atom", "application/atom+xml")]
+    [InlineData("all.rss", "application/rss+xml")]
+    [InlineData("all.atom", "application/atom+xml")]
+    public async Task Get_serves_the_file_with_caching_headers(string file, string mediaType)
+    {
+        var response = await _client.GetAsync($"/feeds/{file}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType.CharSet);
+        Assert.False(response.Headers.ETag!.IsWeak);
+        Assert.NotNull(response.Content.Headers.LastModified);
+        Assert.True(response.Headers.CacheControl!.Public);
+        Assert.Equal(TimeSpan.FromSeconds(300), response.Headers.CacheControl.MaxAge);
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_app.FeedsFolder, file)), body);
+    }
+
+    [Fact]
+    public async Task If_none_match_with_the_etag_gets_304_with_validators_and_no_body()
+    {
+        var first = await _client.GetAsync("/feeds/tech.rss");
+        var request = new HttpRequestMessage(HttpMethod.Get, "/feeds/tech.rss");
+        request.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        var second = await _client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
+        Assert.Equal(first.Headers.ETag, second.Headers.ETag);
+        Assert.Empty(await second.Content.ReadAsByteArrayAsync());
+        Assert.True(second.Headers.CacheControl!.Public);
+    }
+
+    [Fact]
+    public async Task A_weakened_etag_echoed_by_a_compressing_proxy_still_matches()
+    {
+        var tag = (await _client.GetAsync("/feeds/tech.atom")).Headers.ETag!.Tag;
+        var request = new HttpRequestMessage(HttpMethod.Get, "/feeds/tech.atom");
+        request.Headers.TryAddWithoutValidation("If-None-Match", $"\"other\", W/{tag}");
+        Assert.Equal(HttpStatusCode.NotModified, (await _client.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task If_modified_since_gets_304_when_unchanged_and_200_when_older()
+    {
+        var lastModified = (await _client.GetAsync("/feeds/tech.rss")).Content.Headers.LastModified!.Value;
+        var same = new HttpRequestMessage(HttpMethod.Get, "/feeds/tech.rss");
+        same.Headers.IfModifiedSince = lastModified;
+        Assert.Equal(HttpStatusCode.NotModified, (await _client.SendAsync(same)).StatusCode);
+        var older = new HttpRequestMessage(HttpMethod.Get, "/feeds/tech.rss");
+        older.Headers.IfModifiedSince = lastModified.AddMinutes(-1);
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(older)).StatusCode);
+    }
+
+    [Fact]
+    public async Task If_none_match_wins_over_if_modified_since()
+    {
+        var first = await _client.GetAsync("/feeds/tech.rss");
+        // Stale tag + fresh date: the tag decides, so the full document comes back.
+        var stale = new HttpRequestMessage(HttpMethod.Get, "/feeds/tech.rss");
+        stale.Headers.TryAddWithoutValidation("If-None-Match", "\"stale\"");
+        stale.Headers.IfModifiedSince = first.Content.Headers.LastModified!.Value.AddYears(1);
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(stale)).StatusCode);
+        // Matching tag + old date: still the tag decides, 304.
+        var matching = new HttpRequestMessage(HttpMethod.Get, "/feeds/tech.rss");
+        matching.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        matching.Headers.IfModifiedSince = first.Content.Headers.LastModified!.Value.AddYears(-10);
+        Assert.Equal(HttpStatusCode.NotModified, (await _client.SendAsync(matching)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Head_has_the_get_headers_and_no_body()
+    {
+        var get = await _client.GetAsync("/feeds/tech.atom");
+        var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/feeds/tech.atom"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Headers.ETag, head.Headers.ETag);
+        Assert.Equal(get.Content.Headers.ContentLength, head.Content.Headers.ContentLength);
+        Assert.Equal(get.Content.Headers.ContentType, head.Content.Headers.ContentType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
+    [Theory]
+    [InlineData("gzip", "gzip")]
+    [InlineData("br", "br")]
+    [InlineData("gzip, deflate, br", "br")]
+    [InlineData("br;q=0, gzip", "gzip")]
+    [InlineData("identity", null)]
+    public async Task Compressed_variants_have_their_own_etag_and_decode_to_the_same_bytes(string acceptEncoding, string? expected)
+    {
+        var plain = await _client.GetAsync("/feeds/tech.rss");
+        var plainBytes = await plain.Content.ReadAsByteArrayAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/feeds/tech.rss");
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        var response = await _client.SendAsync(request);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        if (expected is null)
+        {
+            Assert.Empty(response.Content.Headers.ContentEncoding);
+            Assert.Equal(plainBytes, body);
+            return;
+        }
+        Assert.Equal(expected, response.Content.Headers.ContentEncoding.Single());
+        Assert.NotEqual(plain.Headers.ETag, response.Headers.ETag);
+        Assert.False(response.Headers.ETag!.IsWeak);
+        Assert.Equal(plainBytes, Decode(body, expected));
+
+        var again = new HttpRequestMessage(HttpMethod.Get, "/feeds/tech.rss");
+        again.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        again.Headers.IfNoneMatch.Add(response.Headers.ETag);
+        Assert.Equal(HttpStatusCode.NotModified, (await _client.SendAsync(again)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/feeds/nope.rss")]
+    [InlineData("/feeds/tech.json")]
+    [InlineData("/feeds/Tech.rss")]
+    [InlineData("/feeds/tech.rss.gz")]
+    [InlineData("/feeds/.gitkeep")]
+    [InlineData("/feeds/..%2Fdata%2Ffeedservice.db")]
+    [InlineData("/feeds/..%2F..%2Fetc%2Fpasswd")]
+    [InlineData("/feeds/%2Fetc%2Fpasswd")]
+    [InlineData("/feeds/C:%5Cwindows%5Cwin.rss")]
+    [InlineData("/feeds/tech..rss")]
+    [InlineData("/feeds/..")]
+    [InlineData("/feeds/-tech.rss")]
+    public async Task Unknown_and_malicious_names_get_404_problem_json(string path)
+    {
+        var response = await _client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        if (response.Content.Headers.ContentLength != 0)
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Unknown_slug_problem_says_what_feeds_exist()
+    {
+        var response = await _client.GetAsync("/feeds/nope.atom");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("nope.atom", await response.Content.ReadAsStringAsync());
+    }
+
+    private static byte[] Decode(byte[] body, string encoding)
+    {
+        using var input = new MemoryStream(body);
+        using Stream decoder = encoding == "gzip" ? new GZipStream(input, CompressionMode.Decompress) : new BrotliStream(input, CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        decoder.CopyTo(output);
+        return output.ToArray();
+    }
+}
