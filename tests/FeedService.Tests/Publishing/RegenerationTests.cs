@@ -1,0 +1,171 @@
+using System.Net.Http.Json;
+using FeedService.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Quartz;
+using Xunit;
+
+namespace FeedService.Tests.Publishing;
+
+public sealed class RegenerationTests
+{
+    [Fact]
+    public async Task Same_data_renders_the_same_bytes_and_etags_across_runs_and_restarts()
+    {
+        var folder = TempFolder.Create();
+        string rss, atom;
+        string? rssTag, atomTag;
+        DateTime rssWritten;
+        await using (var app = new FeedServiceApp(folder, seedDemo: true))
+        {
+            await app.CreateCategoryAsync("tech");
+            var post = await app.CreatePostAsync(new { title = "Stable", content = "<p>x</p>", categories = new[] { "tech" }, publishedAt = "2026-03-01T00:00:00Z" });
+            rss = await app.WaitForFeedAsync("tech.rss", x => x.Contains(post.Guid, StringComparison.Ordinal));
+            atom = await app.WaitForFeedAsync("tech.atom", x => x.Contains(post.Guid, StringComparison.Ordinal));
+            var client = app.CreateClient();
+            rssTag = (await client.GetAsync("/feeds/tech.rss")).Headers.ETag?.Tag;
+            atomTag = (await client.GetAsync("/feeds/tech.atom")).Headers.ETag?.Tag;
+            rssWritten = File.GetLastWriteTimeUtc(Path.Combine(app.FeedsFolder, "tech.rss"));
+
+            await app.RegenerateAsync();
+            Assert.Equal(rss, await client.GetStringAsync("/feeds/tech.rss"));
+            Assert.Equal(rssTag, (await client.GetAsync("/feeds/tech.rss")).Headers.ETag?.Tag);
+        }
+
+        await using (var restarted = new FeedServiceApp(folder, seedDemo: true))
+        {
+            var client = restarted.CreateClient();
+            await restarted.RegenerateAsync();
+            Assert.Equal(rss, await client.GetStringAsync("/feeds/tech.rss"));
+            Assert.Equal(atom, await client.GetStringAsync("/feeds/tech.atom"));
+            Assert.Equal(rssTag, (await client.GetAsync("/feeds/tech.rss")).Headers.ETag?.Tag);
+            Assert.Equal(atomTag, (await client.GetAsync("/feeds/tech.atom")).Headers.ETag?.Tag);
+            // Unchanged bytes are never rewritten, so Last-Modified survives the restart too.
+            Assert.Equal(rssWritten, File.GetLastWriteTimeUtc(Path.Combine(restarted.FeedsFolder, "tech.rss")));
+            // The demo seed ran once, not again on the restart.
+            Assert.Equal(9, (await client.GetFromJsonAsync<PageJson>("/api/posts?category=hm-probation-inspectorate&pageSize=100"))!.Total);
+        }
+    }
+
+    [Fact]
+    public async Task A_post_in_two_categories_is_in_both_feeds_and_in_all_and_leaves_when_deleted()
+    {
+        await using var app = new FeedServiceApp();
+        await app.CreateCategoryAsync("a");
+        await app.CreateCategoryAsync("b");
+        await app.CreateCategoryAsync("c");
+        var post = await app.CreatePostAsync(new { title = "Both", content = "<p>x</p>", categories = new[] { "a", "b" } });
+        foreach (var file in new[] { "a.rss", "a.atom", "b.rss", "b.atom", "all.rss", "all.atom" })
+            await app.WaitForFeedAsync(file, x => x.Contains(post.Guid, StringComparison.Ordinal));
+        Assert.DoesNotContain(post.Guid, await app.CreateClient().GetStringAsync("/feeds/c.rss"));
+
+        (await app.Writer().DeleteAsync($"/api/posts/{post.Id}")).EnsureSuccessStatusCode();
+        foreach (var file in new[] { "a.rss", "a.atom", "b.rss", "b.atom", "all.rss", "all.atom" })
+            await app.WaitForFeedAsync(file, x => !x.Contains(post.Guid, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_write_reaches_its_feed_within_two_seconds()
+    {
+        await using var app = new FeedServiceApp();
+        await app.CreateCategoryAsync("fast");
+        await app.WaitForFeedAsync("fast.rss", _ => true);
+        var started = DateTime.UtcNow;
+        var post = await app.CreatePostAsync(new { title = "Quick", content = "<p>x</p>", categories = new[] { "fast" } });
+        await app.WaitForFeedAsync("fast.atom", x => x.Contains(post.Guid, StringComparison.Ordinal), TimeSpan.FromSeconds(2));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task A_future_post_stays_out_until_its_time_then_appears()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new FeedServiceApp(clock: clock);
+        await app.CreateCategoryAsync("news");
+        var goLive = clock.GetUtcNow().AddHours(2);
+        var post = await app.CreatePostAsync(new { title = "Scheduled", content = "<p>x</p>", categories = new[] { "news" }, publishedAt = goLive.ToString("O") });
+        await app.RegenerateAsync();
+        Assert.DoesNotContain(post.Guid, await app.CreateClient().GetStringAsync("/feeds/news.rss"));
+        Assert.DoesNotContain(post.Guid, await app.CreateClient().GetStringAsync("/feeds/all.atom"));
+
+        // The job has woken itself for the moment the post goes live...
+        var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var trigger = await scheduler.GetTrigger(new TriggerKey("scheduled-post", "publishing"));
+        Assert.NotNull(trigger);
+        Assert.Equal(goLive, trigger!.StartTimeUtc);
+
+        // ...and at that moment the post is rendered, with nothing else written in between.
+        clock.Advance(TimeSpan.FromHours(1));
+        await app.RegenerateAsync();
+        Assert.DoesNotContain(post.Guid, await app.CreateClient().GetStringAsync("/feeds/news.rss"));
+        clock.Advance(TimeSpan.FromHours(1));
+        await app.RegenerateAsync();
+        Assert.Contains(post.Guid, await app.CreateClient().GetStringAsync("/feeds/news.rss"));
+        Assert.Contains(post.Guid, await app.CreateClient().GetStringAsync("/feeds/all.atom"));
+    }
+
+    [Fact]
+    public async Task Xml_illegal_characters_are_removed_and_relative_links_made_absolute()
+    {
+        await using var app = new FeedServiceApp();
+        await app.CreateCategoryAsync("edge");
+        var post = await app.CreatePostAsync(new
+        {
+            title = "Bell\u0007 and \u001b escape \uFFFE",
+            summary = "<p>See <a href=\"/about\">about</a>\u0001</p>",
+            content = "<p>Read <a href=\"../other/page\">this</a> and <img src=\"pic.png\" alt=\"x\"> <a href=\"https://example.org/x\">abs</a>\u000B</p><script>alert(1)</script><p onclick=\"evil()\">click</p>",
+            author = "Zoë \u0002",
+            categories = new[] { "edge" },
+            publishedAt = "2026-05-01T12:00:00Z",
+        });
+        var rss = await app.WaitForFeedAsync("edge.rss", x => x.Contains(post.Guid, StringComparison.Ordinal));
+        var atom = await app.WaitForFeedAsync("edge.atom", x => x.Contains(post.Guid, StringComparison.Ordinal));
+        FeedAssert.ValidRss(rss, $"{FeedServiceApp.BaseUrl}/feeds/edge.rss");
+        FeedAssert.ValidAtom(atom, $"{FeedServiceApp.BaseUrl}/feeds/edge.atom");
+        foreach (var doc in new[] { rss, atom })
+        {
+            Assert.Contains("Bell and  escape ", doc);
+            Assert.Contains($"{FeedServiceApp.BaseUrl}/about", doc);
+            Assert.Contains($"{FeedServiceApp.BaseUrl}/other/page", doc);
+            Assert.Contains($"{FeedServiceApp.BaseUrl}/posts/pic.png", doc);
+            Assert.Contains("https://example.org/x", doc);
+            Assert.DoesNotContain("&lt;script", doc);
+            Assert.DoesNotContain("alert(1)", doc);
+            Assert.DoesNotContain("onclick", doc);
+            Assert.Contains("Zoë", doc);
+        }
+    }
+
+    [Fact]
+    public async Task Feeds_hold_the_newest_items_per_feed_newest_first()
+    {
+        await using var app = new FeedServiceApp(itemsPerFeed: 3);
+        await app.CreateCategoryAsync("many");
+        var guids = new List<string>();
+        for (var i = 1; i <= 5; i++)
+            guids.Add((await app.CreatePostAsync(new { title = $"P{i}", content = "<p>x</p>", categories = new[] { "many" }, publishedAt = $"2026-01-0{i}T00:00:00Z" })).Guid);
+        var rss = await app.WaitForFeedAsync("many.rss", x => x.Contains(guids[4], StringComparison.Ordinal));
+        Assert.Equal([guids[4], guids[3], guids[2]], FeedAssert.ValidRss(rss, $"{FeedServiceApp.BaseUrl}/feeds/many.rss"));
+        var atom = await app.WaitForFeedAsync("many.atom", x => x.Contains(guids[4], StringComparison.Ordinal));
+        Assert.Equal([guids[4], guids[3], guids[2]], FeedAssert.ValidAtom(atom, $"{FeedServiceApp.BaseUrl}/feeds/many.atom"));
+        Assert.Contains("<lastBuildDate>Thu, 05 Jan 2026 00:00:00 +0000</lastBuildDate>".Replace("Thu", "Mon", StringComparison.Ordinal), rss);
+        Assert.Contains("<updated>2026-01-05T00:00:00Z</updated>", atom);
+    }
+
+    [Fact]
+    public async Task Demo_feeds_are_valid_and_list_the_seed_posts_newest_first()
+    {
+        await using var app = new FeedServiceApp(seedDemo: true);
+        var rss = await app.WaitForFeedAsync("hm-probation-inspectorate.rss", x => x.Contains("<item>", StringComparison.Ordinal));
+        var atom = await app.WaitForFeedAsync("hm-probation-inspectorate.atom", x => x.Contains("<entry>", StringComparison.Ordinal));
+        Assert.Equal(9, FeedAssert.ValidRss(rss, $"{FeedServiceApp.BaseUrl}/feeds/hm-probation-inspectorate.rss").Count);
+        Assert.Equal(9, FeedAssert.ValidAtom(atom, $"{FeedServiceApp.BaseUrl}/feeds/hm-probation-inspectorate.atom").Count);
+        Assert.True(rss.IndexOf("North London Probation Services", StringComparison.Ordinal) < rss.IndexOf("Offenders with learning disabilities", StringComparison.Ordinal));
+        Assert.Contains("Unpaid work", rss);
+        Assert.DoesNotContain("Continue Reading", rss);
+        FeedAssert.ValidRss(await app.WaitForFeedAsync("all.rss", _ => true), $"{FeedServiceApp.BaseUrl}/feeds/all.rss");
+        FeedAssert.ValidAtom(await app.WaitForFeedAsync("all.atom", _ => true), $"{FeedServiceApp.BaseUrl}/feeds/all.atom");
+    }
+
+    private sealed record PageJson(long Total);
+}
