@@ -16,11 +16,14 @@ builder.Services.AddApiKeys();
 builder.Services.AddPublishing();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
+// Posts are at most ~1 MB of HTML; nothing legitimate sends more.
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRejectedRequestLogging();
 
 await app.Services.PrepareDatabaseAsync();
 // Resolved now so a generated key (when none is configured) is written and logged at start, not at the first write.

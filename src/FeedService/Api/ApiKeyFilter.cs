@@ -11,8 +11,6 @@ public static class ApiKeyFilter
         {
             var keys = context.HttpContext.RequestServices.GetRequiredService<ApiKeys>();
             if (keys.IsAuthorized(context.HttpContext.Request)) return await next(context);
-            var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FeedService.Api.Auth");
-            logger.LogWarning("Rejected {Method} {Path}: missing or wrong API key", context.HttpContext.Request.Method, context.HttpContext.Request.Path.Value);
             context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer realm=\"FeedService\"";
             return Problems.Unauthorized();
         });

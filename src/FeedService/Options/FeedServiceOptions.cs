@@ -16,6 +16,10 @@ public sealed class SiteOptions
 
     public string Description { get; set; } = "Posts and republished announcements, one feed per category.";
 
+    /// <summary>Language of the content (RSS language, Atom xml:lang), a BCP 47 tag.</summary>
+    [Required, RegularExpression("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    public string Language { get; set; } = "en";
+
     /// <summary>Author written on posts that name none (Atom requires one).</summary>
     [Required]
     public string DefaultAuthor { get; set; } = "FeedService";

@@ -6,6 +6,7 @@ public sealed record FeedDocument(
     string Id,
     string Title,
     string Description,
+    string Language,
     string HomeUrl,
     string FeedsBaseUrl,
     DateTimeOffset Updated,

@@ -28,7 +28,7 @@ public sealed class FeedModelBuilder(IOptions<SiteOptions> site, HtmlContent htm
         // The feed's date is its newest item's (or, when empty, its own record's), never the render time:
         // the same data always renders the same bytes.
         var updated = entries.Count > 0 ? entries.Max(e => e.Updated) : whenEmpty;
-        return new FeedDocument(slug, id, XmlText.Clean(title), XmlText.Clean(description), home, site.Value.Url("feeds/"),
+        return new FeedDocument(slug, id, XmlText.Clean(title), XmlText.Clean(description), site.Value.Language, home, site.Value.Url("feeds/"),
             updated, XmlText.Clean(site.Value.DefaultAuthor), Generator, entries);
     }
 

@@ -58,7 +58,7 @@ public static class FeedWriters
             Description = new TextSyndicationContent(doc.Description),
             LastUpdatedTime = doc.Updated,
             Generator = doc.Generator,
-            Language = null,
+            Language = doc.Language,
         };
         feed.Links.Add(new SyndicationLink(new Uri(doc.HomeUrl), "alternate", null, "text/html", 0));
         feed.Links.Add(new SyndicationLink(new Uri(doc.SelfUrl(extension)), "self", null, MediaTypes.Of(extension), 0));

@@ -20,7 +20,7 @@ public static partial class FeedsApi
         return app;
     }
 
-    private static IResult Serve(string file, HttpContext context, FeedCache cache, IOptions<FeedsOptions> options, ILoggerFactory loggers)
+    private static IResult Serve(string file, HttpContext context, FeedCache cache, IOptions<FeedsOptions> options)
     {
         var response = context.Response;
         response.Headers.AccessControlAllowOrigin = "*";
@@ -28,7 +28,6 @@ public static partial class FeedsApi
         var feed = match.Success ? cache.Get(file, match.Groups[1].Value == "rss" ? MediaTypes.Rss : MediaTypes.Atom) : null;
         if (feed is null)
         {
-            loggers.CreateLogger("FeedService.Serving").LogInformation("No feed {File}", file);
             return Problems.NotFound($"There is no feed '{file}'. Feeds are /feeds/{{slug}}.rss and /feeds/{{slug}}.atom, where slug is a category or 'all'.");
         }
 
