@@ -70,7 +70,7 @@ public sealed class FeedRegenerator(
             _lastRunNow = now;
             await ScheduleNextScheduledPostAsync(now, ct);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            status.Record(new(now, ms, rendered, changed, null, now));
+            status.Record(run => new(run, now, ms, rendered, changed, null, now));
             logger.LogInformation("Regenerated {Rendered} feeds in {ElapsedMs:F1} ms; changed: {Changed}",
                 rendered, ms, changed.Count == 0 ? "none" : string.Join(' ', changed));
         }
@@ -79,7 +79,7 @@ public sealed class FeedRegenerator(
             // Nothing is lost: what this run took is put back for the next one, and the last good files stay served.
             changes.Restore(dirty, everything);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            status.Record(new(now, ms, rendered, changed, e.Message, status.Last?.LastSuccessAt));
+            status.Record(run => new(run, now, ms, rendered, changed, e.Message, status.Last?.LastSuccessAt));
             logger.LogError(e, "Regeneration failed after {ElapsedMs:F1} ms; will retry on the next run", ms);
         }
     }

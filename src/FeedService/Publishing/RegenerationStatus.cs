@@ -4,10 +4,14 @@ namespace FeedService.Publishing;
 public sealed class RegenerationStatus
 {
     private volatile Snapshot? _last;
+    private long _runs;
 
-    public sealed record Snapshot(DateTimeOffset At, double DurationMs, int Rendered, IReadOnlyList<string> Changed, string? Error, DateTimeOffset? LastSuccessAt);
+    public sealed record Snapshot(long Run, DateTimeOffset At, double DurationMs, int Rendered, IReadOnlyList<string> Changed, string? Error, DateTimeOffset? LastSuccessAt);
 
     public Snapshot? Last => _last;
 
-    public void Record(Snapshot snapshot) => _last = snapshot;
+    /// <summary>How many runs have finished since start-up.</summary>
+    public long Runs => Interlocked.Read(ref _runs);
+
+    public void Record(Func<long, Snapshot> snapshot) => _last = snapshot(Interlocked.Increment(ref _runs));
 }

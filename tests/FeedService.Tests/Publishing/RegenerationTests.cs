@@ -169,3 +169,22 @@ public sealed class RegenerationTests
 
     private sealed record PageJson(long Total);
 }
+
+public sealed class CoalescingTests
+{
+    [Fact]
+    public async Task A_burst_of_writes_costs_a_few_regenerations_not_one_each()
+    {
+        await using var app = new FeedServiceApp();
+        await app.CreateCategoryAsync("burst");
+        await app.WaitForFeedAsync("burst.rss", _ => true);
+        var status = (FeedService.Publishing.RegenerationStatus)app.Services.GetService(typeof(FeedService.Publishing.RegenerationStatus))!;
+        var runsBefore = status.Runs;
+        const int writes = 40;
+        var posts = await Task.WhenAll(Enumerable.Range(0, writes).Select(i =>
+            app.CreatePostAsync(new { title = $"Burst {i}", content = "<p>x</p>", categories = new[] { "burst" } })));
+        await app.WaitForFeedAsync("burst.rss", x => posts.All(p => x.Contains(p.Guid, StringComparison.Ordinal)));
+        var runs = status.Runs - runsBefore;
+        Assert.True(runs < writes / 2, $"{runs} regenerations for {writes} writes");
+    }
+}
