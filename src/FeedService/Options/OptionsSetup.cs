@@ -17,6 +17,13 @@ public static class OptionsSetup
         services.AddOptions<FeedsOptions>().BindConfiguration(FeedsOptions.Section).ValidateDataAnnotations()
             .Validate(o => CronExpression.TryParse(o.RegenerateCron, out _), "FeedService:Feeds:RegenerateCron is not a valid Quartz cron expression")
             .ValidateOnStart();
+        services.AddOptions<AggregationOptions>().BindConfiguration(AggregationOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.MinPollInterval > TimeSpan.Zero && o.MinPollInterval <= o.MaxPollInterval,
+                "FeedService:Aggregation:MinPollInterval must be positive and not above MaxPollInterval")
+            .Validate(o => o.DefaultPollInterval >= o.MinPollInterval && o.DefaultPollInterval <= o.MaxPollInterval,
+                "FeedService:Aggregation:DefaultPollInterval must lie between MinPollInterval and MaxPollInterval")
+            .Validate(o => CronExpression.TryParse(o.PollCron, out _), "FeedService:Aggregation:PollCron is not a valid Quartz cron expression")
+            .ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
         return services;
     }
