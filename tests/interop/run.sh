@@ -189,7 +189,7 @@ done
 jing_check() { # jing_check LABEL FILE ARGS...
     local label=$1 file=$2; shift 2
     if ! timeout 120 jing "$@" "$file" >"$WORK/jing.out" 2>"$WORK/jing.err"; then
-        failed "jing $label rejects /feeds/$(basename "$file"):"$'\n'"$(sed "s|$WORK/fetched/||" "$WORK/jing.out"; grep -v '^\[warning\] /usr/bin/jing' "$WORK/jing.err" || true)"
+        failed "jing $label rejects /feeds/$(basename "$file"):"$'\n'"$({ sed "s|$WORK/fetched/||" "$WORK/jing.out"; grep -v '^\[warning\] /usr/bin/jing' "$WORK/jing.err" || true; } | head -n 40)"
         return
     fi
     log "jing $label: /feeds/$(basename "$file") valid"

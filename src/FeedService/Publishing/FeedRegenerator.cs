@@ -101,6 +101,8 @@ public sealed class FeedRegenerator(
     {
         var next = await posts.NextScheduledAsync(now, ct);
         var scheduler = await schedulerFactory.GetScheduler(ct);
+        // A run that finishes while the service stops has nothing left to schedule for.
+        if (await scheduler.GetStatus(ct) is SchedulerStatus.ShuttingDown or SchedulerStatus.Shutdown) return;
         if (next is null)
         {
             await scheduler.UnscheduleJob(ScheduledPostTrigger, ct);
