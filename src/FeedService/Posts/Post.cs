@@ -24,6 +24,11 @@ public sealed class Post
     public DateTimeOffset CreatedAt { get; init; }
     public List<string> Categories { get; set; } = [];
 
+    /// <summary>Set on aggregated posts: the source (null once removed), and its feed URL and title as they were.</summary>
+    public long? SourceId { get; init; }
+    public string? SourceUrl { get; init; }
+    public string? SourceTitle { get; init; }
+
     public bool IsVisibleAt(DateTimeOffset now) => Status == PostStatus.Published && PublishedAt <= now;
 }
 

@@ -9,7 +9,8 @@ public sealed class PostStore(Db db, TimeProvider clock)
     private const string Columns = """
         p.id AS Id, p.guid AS Guid, p.title AS Title, p.summary AS Summary, p.content AS Content,
         p.author AS Author, p.link AS Link, p.status AS Status,
-        p.published_at AS PublishedAt, p.updated_at AS UpdatedAt, p.created_at AS CreatedAt
+        p.published_at AS PublishedAt, p.updated_at AS UpdatedAt, p.created_at AS CreatedAt,
+        p.source_id AS SourceId, p.source_url AS SourceUrl, p.source_title AS SourceTitle
         """;
 
     private const string Insert = """
@@ -73,12 +74,21 @@ public sealed class PostStore(Db db, TimeProvider clock)
 
     private const string Delete = "DELETE FROM posts WHERE id = @Id";
 
-    /// <summary>Deletes a post; returns the categories it was in, or null when it did not exist.</summary>
+    private const string InsertTombstone = """
+        INSERT OR IGNORE INTO source_tombstones (source_id, entry_key, deleted_at)
+        SELECT source_id, source_entry_key, @Now FROM posts WHERE id = @Id AND source_id IS NOT NULL
+        """;
+
+    /// <summary>
+    /// Deletes a post; returns the categories it was in, or null when it did not exist. An aggregated post leaves
+    /// a tombstone so the next poll of its source does not bring it back.
+    /// </summary>
     public async Task<List<string>?> DeleteAsync(long id, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var categories = await CategoriesOfAsync(c, tx, id, ct);
+        await c.ExecuteAsync(new CommandDefinition(InsertTombstone, new { Id = id, Now = clock.GetUtcNow() }, tx, cancellationToken: ct));
         var deleted = await c.ExecuteAsync(new CommandDefinition(Delete, new { Id = id }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return deleted == 0 ? null : categories;

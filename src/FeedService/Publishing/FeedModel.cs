@@ -26,7 +26,11 @@ public sealed record FeedEntry(
     IReadOnlyList<string> Authors,
     IReadOnlyList<FeedCategory> Categories,
     DateTimeOffset Published,
-    DateTimeOffset Updated);
+    DateTimeOffset Updated,
+    FeedSource? Source = null);
+
+/// <summary>Where an aggregated item came from: the source's feed URL and title.</summary>
+public sealed record FeedSource(string FeedUrl, string Title);
 
 /// <summary>A category as an item carries it: the slug is the machine term, the name the label people read.</summary>
 public sealed record FeedCategory(string Term, string Label);

@@ -42,6 +42,7 @@ public sealed class FeedModelBuilder(IOptions<SiteOptions> site, HtmlContent htm
             .Select(slug => new FeedCategory(slug, XmlText.Clean(categoryNames.GetValueOrDefault(slug, slug))))
             .ToList();
         var updated = post.UpdatedAt > post.PublishedAt ? post.UpdatedAt : post.PublishedAt;
-        return new FeedEntry(post.Guid, XmlText.Clean(post.Title), link, summary, content, [XmlText.Clean(author)], categories, post.PublishedAt, updated);
+        var source = post.SourceUrl is null ? null : new FeedSource(post.SourceUrl, XmlText.Clean(string.IsNullOrWhiteSpace(post.SourceTitle) ? post.SourceUrl : post.SourceTitle));
+        return new FeedEntry(post.Guid, XmlText.Clean(post.Title), link, summary, content, [XmlText.Clean(author)], categories, post.PublishedAt, updated, source);
     }
 }

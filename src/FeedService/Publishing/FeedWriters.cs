@@ -77,6 +77,14 @@ public static class FeedWriters
             LastUpdatedTime = entry.Updated,
         };
         item.Links.Add(new SyndicationLink(new Uri(entry.Link), "alternate", null, "text/html", 0));
+        if (entry.Source is { } source)
+        {
+            // Provenance: <source url> in RSS, atom:source in Atom. Its id and date are set from data, or the
+            // formatter would invent them.
+            var origin = new SyndicationFeed { Id = source.FeedUrl, Title = new TextSyndicationContent(source.Title), LastUpdatedTime = entry.Updated };
+            origin.Links.Add(new SyndicationLink(new Uri(source.FeedUrl), "self", null, null, 0));
+            item.SourceFeed = origin;
+        }
         foreach (var category in entry.Categories) item.Categories.Add(new SyndicationCategory(category.Term, null, category.Label));
         return item;
     }

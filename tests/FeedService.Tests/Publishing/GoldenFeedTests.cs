@@ -34,6 +34,14 @@ public sealed class GoldenFeedTests
             Make(2, "Second & <latest>", "<p>Short</p>", "<p>Body with <a href=\"/rel\">a link</a> and <img src=\"a.png\" alt=\"a\"></p>", "Ann Author", null, 3, 4, "science", "tech"),
             Make(1, "First", "", "<p>Only content \u0001</p>", null, "https://elsewhere.example.com/story", 1, 1, "tech"),
         };
+        // An aggregated post says where it came from.
+        var aggregated = Make(3, "Republished", "<p>From elsewhere</p>", "<p>Original text</p>", "Agency Press Office", "https://agency.example.gov/news/1", 2, 2, "tech");
+        posts.Insert(1, new Post
+        {
+            Id = aggregated.Id, Guid = aggregated.Guid, Title = aggregated.Title, Summary = aggregated.Summary, Content = aggregated.Content,
+            Author = aggregated.Author, Link = aggregated.Link, PublishedAt = aggregated.PublishedAt, UpdatedAt = aggregated.UpdatedAt,
+            Categories = aggregated.Categories, SourceId = 7, SourceUrl = "https://agency.example.gov/feed.xml", SourceTitle = "Agency News",
+        });
         var names = new Dictionary<string, string> { ["tech"] = "Tech & Science", ["science"] = "Science" };
         return builder.ForCategory(category, posts, names);
     }
@@ -61,8 +69,8 @@ public sealed class GoldenFeedTests
         var atom = FeedWriters.Atom(Document());
         Assert.Equal(rss, FeedWriters.Rss(Document()));
         Assert.Equal(atom, FeedWriters.Atom(Document()));
-        Assert.Equal(2, FeedAssert.ValidRss(Encoding.UTF8.GetString(rss), "https://news.example.org/feeds/tech.rss").Count);
-        Assert.Equal(2, FeedAssert.ValidAtom(Encoding.UTF8.GetString(atom), "https://news.example.org/feeds/tech.atom").Count);
+        Assert.Equal(3, FeedAssert.ValidRss(Encoding.UTF8.GetString(rss), "https://news.example.org/feeds/tech.rss").Count);
+        Assert.Equal(3, FeedAssert.ValidAtom(Encoding.UTF8.GetString(atom), "https://news.example.org/feeds/tech.atom").Count);
         Assert.False(rss.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }), "no byte-order mark");
     }
 }

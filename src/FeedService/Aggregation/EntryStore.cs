@@ -1,0 +1,87 @@
+using Dapper;
+using FeedService.Posts;
+using FeedService.Storage;
+
+namespace FeedService.Aggregation;
+
+/// <summary>An upstream entry ready to store: sanitized, its identity and content hash computed.</summary>
+public sealed record IncomingEntry(
+    string Key, string ContentHash, string Title, string Summary, string Content, string? Author, string? Link,
+    DateTimeOffset Published, DateTimeOffset? Updated);
+
+public sealed record IngestResult(int Seen, int Added, int Updated);
+
+/// <summary>Stores a source's entries as posts: one post per upstream identity, updated in place when the entry changes.</summary>
+public sealed class EntryStore(Db db)
+{
+    private const string SelectTombstone = "SELECT COUNT(*) FROM source_tombstones WHERE source_id = @SourceId AND entry_key = @Key";
+
+    private const string SelectExisting = """
+        SELECT id AS Id, source_content_hash AS Hash, updated_at AS UpdatedAt FROM posts
+        WHERE source_id = @SourceId AND source_entry_key = @Key
+        """;
+
+    private const string Insert = """
+        INSERT INTO posts (guid, title, summary, content, author, link, status, published_at, updated_at, created_at,
+                           source_id, source_url, source_title, source_entry_key, source_content_hash)
+        VALUES (@Guid, @Title, @Summary, @Content, @Author, @Link, 'published', @Published, @Updated, @Now,
+                @SourceId, @SourceUrl, @SourceTitle, @Key, @ContentHash)
+        RETURNING id
+        """;
+
+    private const string LinkCategories = """
+        INSERT INTO post_categories (post_id, category_id)
+        SELECT @PostId, category_id FROM source_categories WHERE source_id = @SourceId
+        """;
+
+    private const string Update = """
+        UPDATE posts SET title = @Title, summary = @Summary, content = @Content, author = @Author, link = @Link,
+            published_at = @Published, updated_at = @Updated, source_url = @SourceUrl, source_title = @SourceTitle,
+            source_content_hash = @ContentHash
+        WHERE id = @Id
+        """;
+
+    private sealed record Existing(long Id, string? Hash, DateTimeOffset UpdatedAt);
+
+    /// <summary>
+    /// Adds new entries and updates changed ones, in one transaction. Entries whose post the publisher deleted
+    /// are skipped; entries that vanished upstream are left alone.
+    /// </summary>
+    public async Task<IngestResult> IngestAsync(Source source, string? sourceTitle, IReadOnlyList<IncomingEntry> entries, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        int added = 0, updated = 0;
+        foreach (var entry in entries.DistinctBy(e => e.Key))
+        {
+            var keyArgs = new { SourceId = source.Id, entry.Key };
+            if (await c.ExecuteScalarAsync<long>(new CommandDefinition(SelectTombstone, keyArgs, tx, cancellationToken: ct)) > 0) continue;
+            var existing = await c.QuerySingleOrDefaultAsync<Existing>(new CommandDefinition(SelectExisting, keyArgs, tx, cancellationToken: ct));
+            if (existing is null)
+            {
+                var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(Insert, new
+                {
+                    Guid = $"urn:uuid:{Guid.NewGuid()}", entry.Title, entry.Summary, entry.Content, entry.Author, entry.Link,
+                    entry.Published, Updated = entry.Updated ?? entry.Published, Now = now,
+                    SourceId = source.Id, SourceUrl = source.Url, SourceTitle = sourceTitle, entry.Key, entry.ContentHash,
+                }, tx, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition(LinkCategories, new { PostId = id, SourceId = source.Id }, tx, cancellationToken: ct));
+                added++;
+            }
+            else if (existing.Hash != entry.ContentHash)
+            {
+                // An edit moves the item's updated date forward: to the entry's own date when it gives a newer one, else to now.
+                var newUpdated = entry.Updated is { } u && u > existing.UpdatedAt ? u : now;
+                await c.ExecuteAsync(new CommandDefinition(Update, new
+                {
+                    existing.Id, entry.Title, entry.Summary, entry.Content, entry.Author, entry.Link, entry.Published,
+                    Updated = newUpdated > entry.Published ? newUpdated : entry.Published,
+                    SourceUrl = source.Url, SourceTitle = sourceTitle, entry.ContentHash,
+                }, tx, cancellationToken: ct));
+                updated++;
+            }
+        }
+        await tx.CommitAsync(ct);
+        return new IngestResult(entries.Count, added, updated);
+    }
+}

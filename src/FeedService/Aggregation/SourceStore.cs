@@ -1,0 +1,172 @@
+using System.Data.Common;
+using Dapper;
+using FeedService.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace FeedService.Aggregation;
+
+public sealed class SourceStore(Db db)
+{
+    private const string Columns = """
+        s.id AS Id, s.url AS Url, s.requested_url AS RequestedUrl, s.title AS Title, s.site_link AS SiteLink, s.format AS Format,
+        s.poll_interval_seconds AS PollIntervalSeconds, s.enabled AS Enabled, s.disabled_reason AS DisabledReason,
+        s.etag AS ETag, s.last_modified AS LastModified, s.last_fetched_at AS LastFetchedAt, s.last_status AS LastStatus,
+        s.last_outcome AS LastOutcome, s.last_error AS LastError, s.items_seen AS ItemsSeen, s.items_added AS ItemsAdded,
+        s.items_updated AS ItemsUpdated, s.consecutive_failures AS ConsecutiveFailures, s.next_poll_at AS NextPollAt,
+        s.created_at AS CreatedAt, s.updated_at AS UpdatedAt
+        """;
+
+    private const string SelectAll = $"SELECT {Columns} FROM sources s ORDER BY s.id";
+
+    public async Task<List<Source>> ListAsync(CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var sources = (await c.QueryAsync<Source>(new CommandDefinition(SelectAll, cancellationToken: ct))).AsList();
+        await AttachCategoriesAsync(c, sources, ct);
+        return sources;
+    }
+
+    private const string SelectById = $"SELECT {Columns} FROM sources s WHERE s.id = @Id";
+
+    public async Task<Source?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var source = await c.QuerySingleOrDefaultAsync<Source>(new CommandDefinition(SelectById, new { Id = id }, cancellationToken: ct));
+        if (source is not null) await AttachCategoriesAsync(c, [source], ct);
+        return source;
+    }
+
+    private const string SelectUrls = "SELECT url FROM sources UNION SELECT requested_url FROM sources";
+
+    /// <summary>Every URL a source is known by (polled or originally requested), for duplicate checks.</summary>
+    public async Task<HashSet<string>> KnownUrlsAsync(CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<string>(new CommandDefinition(SelectUrls, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private const string SelectDue = $"""
+        SELECT {Columns} FROM sources s
+        WHERE s.enabled = 1 AND s.next_poll_at <= @Now
+        ORDER BY s.next_poll_at, s.id
+        LIMIT @Limit
+        """;
+
+    public async Task<List<Source>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var sources = (await c.QueryAsync<Source>(new CommandDefinition(SelectDue, new { Now = now, Limit = limit }, cancellationToken: ct))).AsList();
+        await AttachCategoriesAsync(c, sources, ct);
+        return sources;
+    }
+
+    private const string Insert = """
+        INSERT INTO sources (url, requested_url, poll_interval_seconds, enabled, next_poll_at, created_at, updated_at)
+        VALUES (@Url, @RequestedUrl, @PollIntervalSeconds, 1, @Now, @Now, @Now)
+        RETURNING id
+        """;
+
+    /// <summary>Stores a new source, due at once; null when a source with that URL exists.</summary>
+    public async Task<long?> CreateAsync(string url, string requestedUrl, IReadOnlyList<string> categories, long? pollIntervalSeconds, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        try
+        {
+            var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(Insert, new { Url = url, RequestedUrl = requestedUrl, PollIntervalSeconds = pollIntervalSeconds, Now = now }, tx, cancellationToken: ct));
+            await LinkCategoriesAsync(c, tx, id, categories, ct);
+            await tx.CommitAsync(ct);
+            return id;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT: url is unique */)
+        {
+            return null;
+        }
+    }
+
+    private const string UpdateSettings = """
+        UPDATE sources SET poll_interval_seconds = @PollIntervalSeconds, enabled = @Enabled,
+            disabled_reason = CASE WHEN @Enabled THEN NULL ELSE COALESCE(@DisabledReason, disabled_reason) END,
+            consecutive_failures = CASE WHEN @Enabled AND enabled = 0 THEN 0 ELSE consecutive_failures END,
+            next_poll_at = CASE WHEN @Enabled AND enabled = 0 THEN @Now ELSE next_poll_at END,
+            updated_at = @Now
+        WHERE id = @Id
+        """;
+
+    /// <summary>Changes what the publisher controls. Re-enabling clears the failure count and makes the source due now.</summary>
+    public async Task<bool> UpdateSettingsAsync(long id, IReadOnlyList<string> categories, long? pollIntervalSeconds, bool enabled, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var changed = await c.ExecuteAsync(new CommandDefinition(UpdateSettings, new
+        {
+            Id = id, PollIntervalSeconds = pollIntervalSeconds, Enabled = enabled, DisabledReason = enabled ? null : "disabled by the publisher", Now = now,
+        }, tx, cancellationToken: ct));
+        if (changed == 0) return false;
+        await c.ExecuteAsync(new CommandDefinition("DELETE FROM source_categories WHERE source_id = @Id", new { Id = id }, tx, cancellationToken: ct));
+        await LinkCategoriesAsync(c, tx, id, categories, ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    public async Task<bool> DeleteAsync(long id, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition("DELETE FROM sources WHERE id = @Id", new { Id = id }, cancellationToken: ct)) > 0;
+    }
+
+    private const string RecordPoll = """
+        UPDATE sources SET
+            last_fetched_at = @FetchedAt, last_status = @Status, last_outcome = @Outcome, last_error = @Error,
+            title = COALESCE(@Title, title), site_link = COALESCE(@SiteLink, site_link), format = COALESCE(@Format, format),
+            etag = CASE WHEN @ValidatorsChanged THEN @ETag ELSE etag END,
+            last_modified = CASE WHEN @ValidatorsChanged THEN @LastModified ELSE last_modified END,
+            items_seen = CASE WHEN @Succeeded THEN @ItemsSeen ELSE items_seen END,
+            items_added = CASE WHEN @Succeeded THEN @ItemsAdded ELSE items_added END,
+            items_updated = CASE WHEN @Succeeded THEN @ItemsUpdated ELSE items_updated END,
+            consecutive_failures = CASE WHEN @Succeeded THEN 0 ELSE consecutive_failures + 1 END,
+            enabled = CASE WHEN @DisabledReason IS NULL THEN enabled ELSE 0 END,
+            disabled_reason = COALESCE(@DisabledReason, disabled_reason),
+            next_poll_at = @NextPollAt, updated_at = @FetchedAt
+        WHERE id = @Id
+        """;
+
+    private const string MoveUrl = "UPDATE sources SET url = @Url WHERE id = @Id AND NOT EXISTS (SELECT 1 FROM sources WHERE url = @Url AND id <> @Id)";
+
+    /// <summary>Writes a poll's outcome. A permanent redirect moves the URL unless another source already has the new one.</summary>
+    public async Task RecordPollAsync(long id, PollRecord poll, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(RecordPoll, new
+        {
+            Id = id, poll.FetchedAt, poll.Status, poll.Outcome, poll.Error, poll.Title, poll.SiteLink, poll.Format,
+            poll.ValidatorsChanged, poll.ETag, poll.LastModified, poll.Succeeded, poll.ItemsSeen, poll.ItemsAdded, poll.ItemsUpdated,
+            poll.DisabledReason, poll.NextPollAt,
+        }, tx, cancellationToken: ct));
+        if (poll.Url is not null) await c.ExecuteAsync(new CommandDefinition(MoveUrl, new { Id = id, poll.Url }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+    }
+
+    private const string InsertLinks = """
+        INSERT INTO source_categories (source_id, category_id)
+        SELECT @SourceId, id FROM categories WHERE slug IN @Slugs
+        """;
+
+    private static Task LinkCategoriesAsync(DbConnection c, DbTransaction tx, long sourceId, IReadOnlyList<string> slugs, CancellationToken ct) =>
+        slugs.Count == 0 ? Task.CompletedTask
+            : c.ExecuteAsync(new CommandDefinition(InsertLinks, new { SourceId = sourceId, Slugs = slugs.Distinct().ToArray() }, tx, cancellationToken: ct));
+
+    private const string SelectCategories = """
+        SELECT sc.source_id AS SourceId, c.slug AS Slug FROM source_categories sc JOIN categories c ON c.id = sc.category_id
+        WHERE sc.source_id IN @Ids ORDER BY c.slug
+        """;
+
+    private static async Task AttachCategoriesAsync(DbConnection c, List<Source> sources, CancellationToken ct)
+    {
+        if (sources.Count == 0) return;
+        var rows = await c.QueryAsync<(long SourceId, string Slug)>(new CommandDefinition(SelectCategories, new { Ids = sources.Select(s => s.Id).ToArray() }, cancellationToken: ct));
+        var bySource = rows.ToLookup(r => r.SourceId, r => r.Slug);
+        foreach (var source in sources) source.Categories = [.. bySource[source.Id]];
+    }
+}
