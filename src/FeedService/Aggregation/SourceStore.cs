@@ -85,23 +85,38 @@ public sealed class SourceStore(Db db)
     }
 
     private const string UpdateSettings = """
-        UPDATE sources SET poll_interval_seconds = @PollIntervalSeconds, enabled = @Enabled,
+        UPDATE sources SET
+            url = COALESCE(@NewUrl, url), requested_url = COALESCE(@NewUrl, requested_url),
+            etag = CASE WHEN @NewUrl IS NULL THEN etag END, last_modified = CASE WHEN @NewUrl IS NULL THEN last_modified END,
+            poll_interval_seconds = @PollIntervalSeconds, enabled = @Enabled,
             disabled_reason = CASE WHEN @Enabled THEN NULL ELSE COALESCE(@DisabledReason, disabled_reason) END,
             consecutive_failures = CASE WHEN @Enabled AND enabled = 0 THEN 0 ELSE consecutive_failures END,
-            next_poll_at = CASE WHEN @Enabled AND enabled = 0 THEN @Now ELSE next_poll_at END,
+            next_poll_at = CASE WHEN (@Enabled AND enabled = 0) OR @NewUrl IS NOT NULL THEN @Now ELSE next_poll_at END,
             updated_at = @Now
         WHERE id = @Id
         """;
 
-    /// <summary>Changes what the publisher controls. Re-enabling clears the failure count and makes the source due now.</summary>
-    public async Task<bool> UpdateSettingsAsync(long id, IReadOnlyList<string> categories, long? pollIntervalSeconds, bool enabled, DateTimeOffset now, CancellationToken ct = default)
+    /// <summary>
+    /// Changes what the publisher controls. Re-enabling clears the failure count and makes the source due now; a new URL
+    /// drops the old validators and is polled at once. False when the source is gone or the new URL is another source's.
+    /// </summary>
+    public async Task<bool> UpdateSettingsAsync(long id, string? newUrl, IReadOnlyList<string> categories, long? pollIntervalSeconds, bool enabled, DateTimeOffset now, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var changed = await c.ExecuteAsync(new CommandDefinition(UpdateSettings, new
+        int changed;
+        try
         {
-            Id = id, PollIntervalSeconds = pollIntervalSeconds, Enabled = enabled, DisabledReason = enabled ? null : "disabled by the publisher", Now = now,
-        }, tx, cancellationToken: ct));
+            changed = await c.ExecuteAsync(new CommandDefinition(UpdateSettings, new
+            {
+                Id = id, NewUrl = newUrl, PollIntervalSeconds = pollIntervalSeconds, Enabled = enabled,
+                DisabledReason = enabled ? null : "disabled by the publisher", Now = now,
+            }, tx, cancellationToken: ct));
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* the new URL is another source's */)
+        {
+            return false;
+        }
         if (changed == 0) return false;
         await c.ExecuteAsync(new CommandDefinition("DELETE FROM source_categories WHERE source_id = @Id", new { Id = id }, tx, cancellationToken: ct));
         await LinkCategoriesAsync(c, tx, id, categories, ct);
