@@ -119,7 +119,7 @@ public sealed class FeedFetcher
         switch (status)
         {
             case 301 or 302 or 303 or 307 or 308:
-                // Resolved against the current URL by hand: HttpClient's parsed Location turns "/feed" into file:///feed on Unix.
+                // Location may be relative (RFC 9110 §10.2.2): resolved against the URL that answered, not the one first requested.
                 var location = ResponseCacheHints.Raw(response.Headers, "Location");
                 return location is not null && Uri.TryCreate(url, location.Trim(), out var next)
                     ? Hop.Redirect(Describe(FetchOutcome.HttpError, response, url, null, null), next)

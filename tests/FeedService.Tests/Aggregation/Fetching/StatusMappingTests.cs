@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using FeedService.Aggregation.Fetching;
+using FeedService.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace FeedService.Tests.Aggregation.Fetching;
+
+public sealed class StatusMappingTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
+    private LocalFeedServer _server = null!;
+    // A fixed clock makes the HTTP-date form of Retry-After exact. (The fetch's own time limits run on real time.)
+    private readonly TestFetcher _fetcher = new(time: new FakeTimeProvider(Now));
+
+    public async Task InitializeAsync() => _server = await LocalFeedServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _fetcher.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Gone_is_its_own_outcome()
+    {
+        _server.MapStatus("/gone", 410);
+
+        var result = await _fetcher.FetchAsync(_server.Url("/gone"));
+
+        Assert.Equal(FetchOutcome.Gone, result.Outcome);
+        Assert.Equal(410, result.StatusCode);
+        Assert.Null(result.Body);
+        Assert.Contains("410", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(404)]
+    [InlineData(403)]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(206)]
+    public async Task Other_statuses_are_http_errors_carrying_the_status(int status)
+    {
+        _server.MapStatus("/bad", status);
+
+        var result = await _fetcher.FetchAsync(_server.Url("/bad"));
+
+        Assert.Equal(FetchOutcome.HttpError, result.Outcome);
+        Assert.Equal(status, result.StatusCode);
+        Assert.Null(result.Body);
+        Assert.Contains(status.ToString(CultureInfo.InvariantCulture), result.Error, StringComparison.Ordinal);
+        Assert.Null(result.RetryAfter);
+    }
+
+    [Theory]
+    [InlineData(429)]
+    [InlineData(503)]
+    public async Task Retry_after_in_seconds_is_read(int status)
+    {
+        _server.MapStatus("/busy", status, ("Retry-After", "120"));
+
+        var result = await _fetcher.FetchAsync(_server.Url("/busy"));
+
+        Assert.Equal(FetchOutcome.HttpError, result.Outcome);
+        Assert.Equal(status, result.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(120), result.RetryAfter);
+    }
+
+    [Theory]
+    [InlineData(429)]
+    [InlineData(503)]
+    public async Task Retry_after_as_an_http_date_is_the_time_until_then(int status)
+    {
+        _server.MapStatus("/busy", status, ("Retry-After", Now.AddSeconds(90).ToString("R", CultureInfo.InvariantCulture)));
+
+        var result = await _fetcher.FetchAsync(_server.Url("/busy"));
+
+        Assert.Equal(status, result.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(90), result.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Retry_after_in_the_past_means_now_and_garbage_means_nothing()
+    {
+        _server.MapStatus("/past", 429, ("Retry-After", Now.AddHours(-1).ToString("R", CultureInfo.InvariantCulture)));
+        _server.MapStatus("/garbage", 429, ("Retry-After", "soon-ish"));
+
+        Assert.Equal(TimeSpan.Zero, (await _fetcher.FetchAsync(_server.Url("/past"))).RetryAfter);
+        Assert.Null((await _fetcher.FetchAsync(_server.Url("/garbage"))).RetryAfter);
+    }
+
+    [Fact]
+    public async Task Cache_control_max_age_and_expires_are_read()
+    {
+        var expires = Now.AddHours(2);
+        _server.MapText("/cached", "<rss/>", headers: [("Cache-Control", "public, max-age=600"), ("Expires", expires.ToString("R", CultureInfo.InvariantCulture))]);
+        _server.MapText("/shared", "<rss/>", headers: [("Cache-Control", "s-maxage=300"), ("Expires", "0")]);
+
+        var cached = await _fetcher.FetchAsync(_server.Url("/cached"));
+        Assert.Equal(TimeSpan.FromSeconds(600), cached.MaxAge);
+        Assert.Equal(expires, cached.Expires);
+
+        var shared = await _fetcher.FetchAsync(_server.Url("/shared"));
+        Assert.Equal(TimeSpan.FromSeconds(300), shared.MaxAge);
+        Assert.Equal(DateTimeOffset.MinValue, shared.Expires); // "0" means already expired (RFC 9111 §5.3)
+    }
+
+    [Fact]
+    public async Task Hints_are_read_on_a_304_too()
+    {
+        _server.MapStatus("/same", 304, ("ETag", "\"v2\""), ("Cache-Control", "max-age=60"));
+
+        var result = await _fetcher.FetchAsync(_server.Url("/same"), etag: "\"v1\"");
+
+        Assert.Equal(FetchOutcome.NotModified, result.Outcome);
+        Assert.Equal("\"v2\"", result.ETag);
+        Assert.Equal(TimeSpan.FromSeconds(60), result.MaxAge);
+        Assert.Null(result.Error);
+    }
+
+    [Fact]
+    public async Task A_closed_port_is_a_network_error_in_one_line()
+    {
+        var url = new Uri($"http://127.0.0.1:{ClosedPort()}/feed");
+
+        var result = await _fetcher.FetchAsync(url);
+
+        Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
+        Assert.Null(result.StatusCode);
+        Assert.Equal(url, result.FinalUrl);
+        Assert.Contains("refused", result.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain('\n', result.Error!);
+    }
+
+    [Fact]
+    public async Task A_name_that_does_not_resolve_is_a_network_error()
+    {
+        // .invalid never resolves (RFC 6761).
+        var result = await _fetcher.FetchAsync(new Uri("http://no-such-host.invalid/feed"));
+
+        Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
+        Assert.DoesNotContain('\n', result.Error!);
+    }
+
+    [Fact]
+    public async Task A_server_that_closes_the_connection_without_answering_is_a_network_error()
+    {
+        _server.Map("/rude", context =>
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        });
+
+        var result = await _fetcher.FetchAsync(_server.Url("/rude"));
+
+        Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
+        Assert.DoesNotContain('\n', result.Error!);
+    }
+
+    [Theory]
+    [InlineData("ftp://127.0.0.1:{0}/feed")]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("ws://127.0.0.1:{0}/feed")]
+    public async Task Schemes_other_than_http_and_https_are_refused(string url)
+    {
+        var result = await _fetcher.FetchAsync(new Uri(string.Format(CultureInfo.InvariantCulture, url, _server.Port)));
+
+        Assert.Equal(FetchOutcome.Refused, result.Outcome);
+        Assert.Contains("scheme", result.Error, StringComparison.Ordinal);
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
+    public async Task A_relative_url_is_refused()
+    {
+        var result = await _fetcher.FetchAsync(new Uri("/feed", UriKind.Relative));
+
+        Assert.Equal(FetchOutcome.Refused, result.Outcome);
+    }
+
+    [Fact]
+    public async Task The_callers_cancellation_throws_instead_of_becoming_a_result()
+    {
+        _server.Map("/hang", context => Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _fetcher.FetchAsync(_server.Url("/hang"), ct: cts.Token));
+    }
+
+    private static int ClosedPort()
+    {
+        // A port that was free a moment ago and has nobody listening now.
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+}
