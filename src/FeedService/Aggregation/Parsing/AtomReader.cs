@@ -1,0 +1,86 @@
+using System.Xml.Linq;
+
+namespace FeedService.Aggregation.Parsing;
+
+/// <summary>
+/// Reads Atom 1.0 and 0.3 from an XML tree, strict or leniently rebuilt, honouring xml:base on every element.
+/// Each entry is read on its own: an entry that fails is reported and skipped, the others are kept.
+/// </summary>
+internal static class AtomReader
+{
+    private static readonly XNamespace Dc = FeedNamespaces.DublinCore;
+
+    public static ParsedFeed Read(XDocument document, string format, Uri documentUrl, ProblemLog problems)
+    {
+        var feed = document.Root!;
+        var ns = feed.Name.Namespace;
+        var links = feed.Elements(ns + "link").ToList();
+        var entries = feed.Elements(ns + "entry").ToList();
+        var parsed = new List<ParsedItem>(entries.Count);
+        for (var k = 0; k < entries.Count; k++)
+        {
+            try { parsed.Add(ReadEntry(entries[k], ns, new ItemBuilder(k + 1, problems), documentUrl)); }
+            catch (Exception e) when (e is not OutOfMemoryException) { problems.AddForItem(k + 1, $"skipped: {e.Message}"); }
+        }
+        return new ParsedFeed(
+            format,
+            Title(feed.Element(ns + "title"), documentUrl),
+            AtomLinks.Href(links, "alternate", documentUrl, problems.Add),
+            AtomText.AsHtml(feed.Element(ns + "subtitle") ?? feed.Element(ns + "tagline"), null),
+            null,
+            AtomLinks.Href(links, "hub", documentUrl, problems.Add),
+            AtomLinks.Href(links, "self", documentUrl, problems.Add),
+            parsed,
+            problems.ToList());
+    }
+
+    private static ParsedItem ReadEntry(XElement entry, XNamespace ns, ItemBuilder b, Uri documentUrl)
+    {
+        var (entryBase, explicitBase) = XmlBase.Of(entry, documentUrl);
+        var links = entry.Elements(ns + "link").ToList();
+        b.Id = Id(entry.Element(ns + "id"), documentUrl);
+        b.Title = Title(entry.Element(ns + "title"), documentUrl);
+        b.Link = AtomLinks.Href(links, "alternate", documentUrl, b.Report);
+        b.Published = b.Date(Text(entry, ns + "published")) ?? b.Date(Text(entry, ns + "issued")) ?? b.Date(Text(entry, ns + "created"));
+        b.Updated = b.Date(Text(entry, ns + "updated")) ?? b.Date(Text(entry, ns + "modified"));
+        foreach (var author in entry.Elements(ns + "author")) b.AddAuthor(ElementText.Of(author.Element(ns + "name")) ?? ElementText.Of(author));
+        foreach (var creator in entry.Elements(Dc + "creator")) b.AddAuthor(ElementText.Of(creator));
+        foreach (var category in entry.Elements(ns + "category")) b.AddCategory(ElementText.Attribute(category, "term") ?? ElementText.Attribute(category, "label"));
+        foreach (var subject in entry.Elements(Dc + "subject")) b.AddCategory(ElementText.Of(subject));
+        foreach (var link in AtomLinks.WithRel(links, "enclosure"))
+            b.AddEnclosure(ElementText.Attribute(link, "href"), XmlBase.Of(link, documentUrl).Base,
+                ElementText.Attribute(link, "type"), ElementText.Attribute(link, "length"));
+        var itemBase = explicitBase ? entryBase : b.Link is { } link1 ? new Uri(link1) : documentUrl;
+        b.Summary = Html(entry.Element(ns + "summary"), itemBase, documentUrl);
+        var content = entry.Element(ns + "content");
+        b.Content = content?.Attribute("src") is null ? Html(content, itemBase, documentUrl) : null; // out-of-line content is not fetched
+        return b.Build(itemBase);
+    }
+
+    private static string? Text(XElement parent, XName name) => ElementText.Of(parent.Element(name));
+
+    /// <summary>Relative ids are resolved against an explicit xml:base, as feedparser and gofeed do.</summary>
+    internal static string? Id(XElement? id, Uri documentUrl)
+    {
+        var text = ElementText.Of(id);
+        if (text is null || Uri.TryCreate(text, UriKind.Absolute, out _)) return text;
+        var (baseUri, isExplicit) = XmlBase.Of(id!, documentUrl);
+        return isExplicit && FeedUrls.TryResolve(text, baseUri, out var resolved) ? resolved.AbsoluteUri : text;
+    }
+
+    /// <summary>Titles have no base of their own, so relative URLs in their markup are resolved here against an explicit xml:base.</summary>
+    internal static string? Title(XElement? title, Uri documentUrl)
+    {
+        if (title is null) return null;
+        var (baseUri, isExplicit) = XmlBase.Of(title, documentUrl);
+        return AtomText.AsTitle(title, isExplicit ? baseUri : null);
+    }
+
+    /// <summary>Summary/content HTML; rewritten only when the element's own base differs from the item's BaseUrl.</summary>
+    internal static string? Html(XElement? element, Uri itemBase, Uri documentUrl)
+    {
+        if (element is null) return null;
+        var (elementBase, isExplicit) = XmlBase.Of(element, documentUrl);
+        return AtomText.AsHtml(element, isExplicit && elementBase != itemBase ? elementBase : null);
+    }
+}

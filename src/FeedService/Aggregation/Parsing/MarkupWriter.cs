@@ -1,0 +1,73 @@
+using System.Text;
+using System.Xml.Linq;
+
+namespace FeedService.Aggregation.Parsing;
+
+/// <summary>
+/// Writes XML nodes found inside a feed field (naked markup, Atom xhtml) back out as an HTML string: namespace
+/// declarations and prefixes dropped, text escaped, void elements written the HTML way. Optionally resolves relative
+/// href/src attributes against a base, for fields whose own xml:base differs from the item's.
+/// </summary>
+internal static class MarkupWriter
+{
+    private static readonly HashSet<string> VoidElements = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    };
+
+    public static string Write(IEnumerable<XNode> nodes, bool escapeText, Uri? resolveAgainst)
+    {
+        var output = new StringBuilder();
+        foreach (var node in nodes) WriteNode(node, output, escapeText, resolveAgainst);
+        return output.ToString();
+    }
+
+    private static void WriteNode(XNode node, StringBuilder output, bool escapeText, Uri? resolveAgainst)
+    {
+        switch (node)
+        {
+            case XCData cdata: output.Append(cdata.Value); break;
+            case XText text: output.Append(escapeText ? Escape(text.Value, inAttribute: false) : text.Value); break;
+            case XElement element: WriteElement(element, output, resolveAgainst); break;
+        }
+    }
+
+    private static void WriteElement(XElement element, StringBuilder output, Uri? resolveAgainst)
+    {
+        var name = element.Name.LocalName;
+        output.Append('<').Append(name);
+        foreach (var attribute in element.Attributes())
+        {
+            if (attribute.IsNamespaceDeclaration) continue;
+            var value = attribute.Value;
+            if (resolveAgainst is not null && IsUrlAttribute(attribute.Name.LocalName) && FeedUrls.TryResolve(value, resolveAgainst, out var absolute))
+                value = absolute.AbsoluteUri;
+            output.Append(' ').Append(attribute.Name.LocalName).Append("=\"").Append(Escape(value, inAttribute: true)).Append('"');
+        }
+        output.Append('>');
+        if (VoidElements.Contains(name) && !element.Nodes().Any()) return;
+        foreach (var child in element.Nodes()) WriteNode(child, output, escapeText: true, resolveAgainst);
+        output.Append("</").Append(name).Append('>');
+    }
+
+    /// <summary>Minimal HTML escaping: only what would change the meaning (non-ASCII text stays as it is).</summary>
+    public static string Escape(string text, bool inAttribute)
+    {
+        if (text.AsSpan().IndexOfAny(inAttribute ? "&<>\"" : "&<>") < 0) return text;
+        var output = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '&': output.Append("&amp;"); break;
+                case '<': output.Append("&lt;"); break;
+                case '>': output.Append("&gt;"); break;
+                case '"' when inAttribute: output.Append("&quot;"); break;
+                default: output.Append(c); break;
+            }
+        }
+        return output.ToString();
+    }
+
+    internal static bool IsUrlAttribute(string name) => name is "href" or "src";
+}

@@ -1,0 +1,76 @@
+using System.ServiceModel.Syndication;
+using System.Xml.Linq;
+
+namespace FeedService.Aggregation.Parsing;
+
+/// <summary>Maps what Rss20FeedFormatter read; the matching &lt;item&gt; element supplies what it does not model.</summary>
+internal static class SyndicationRssMapper
+{
+    private static readonly XNamespace Dc = FeedNamespaces.DublinCore;
+
+    public static ParsedFeed? Map(SyndicationFeed feed, XElement root, Uri documentUrl, ProblemLog problems)
+    {
+        var rss = new RssElements(root);
+        var channel = root.Element("channel");
+        if (channel is null) return null;
+        var elements = channel.Elements("item").ToList();
+        var items = feed.Items.ToList();
+        if (elements.Count != items.Count) return null; // cannot pair items with their elements: let the tree reader do it
+        var parsed = new List<ParsedItem>(items.Count);
+        for (var k = 0; k < items.Count; k++)
+        {
+            try { parsed.Add(MapItem(items[k], elements[k], new ItemBuilder(k + 1, problems), rss, documentUrl)); }
+            catch (Exception e) when (e is not OutOfMemoryException) { problems.AddForItem(k + 1, $"skipped: {e.Message}"); }
+        }
+        var channelLinks = RssReader.ChannelAtomLinks(channel, rss);
+        return new ParsedFeed(
+            FeedFormats.Rss20,
+            Flattened(rss.First(channel, "title")) ?? SyndicationReader.Text(feed.Title) ?? RssElements.Extension(channel, Dc + "title"),
+            FeedLink(feed, channel, rss, documentUrl, problems),
+            Flattened(rss.First(channel, "description")) ?? SyndicationReader.Text(feed.Description) ?? RssElements.Extension(channel, Dc + "description"),
+            RssReader.Ttl(rss.Text(channel, "ttl"), problems),
+            AtomLinks.Href(channelLinks, "hub", documentUrl, problems.Add),
+            AtomLinks.Href(channelLinks, "self", documentUrl, problems.Add),
+            parsed,
+            problems.ToList());
+    }
+
+    private static ParsedItem MapItem(SyndicationItem si, XElement item, ItemBuilder b, RssElements rss, Uri documentUrl)
+    {
+        var (itemBase, explicitBase) = XmlBase.Of(item, documentUrl);
+        b.Title = Flattened(rss.First(item, "title")) ?? SyndicationReader.Text(si.Title) ?? RssElements.Extension(item, Dc + "title");
+        b.Id = ElementText.NullIfEmpty(si.Id);
+        b.Link = ItemLink(si, item, b, rss, documentUrl) ?? RssReader.PermalinkGuid(rss.First(item, "guid"), b.Id);
+        b.Published = SyndicationReader.Date(si.PublishDate) ?? RssReader.PublishedDate(item, b, rss);
+        b.Updated = SyndicationReader.Date(si.LastUpdatedTime) ?? RssReader.UpdatedDate(item, b);
+        foreach (var person in si.Authors) b.AddAuthor(SyndicationLinks.Person(person));
+        foreach (var creator in item.Elements(Dc + "creator")) b.AddAuthor(ElementText.Of(creator));
+        foreach (var category in si.Categories) b.AddCategory(category.Name);
+        foreach (var subject in item.Elements(Dc + "subject")) b.AddCategory(ElementText.Of(subject));
+        b.Summary = Flattened(rss.First(item, "description")) ?? SyndicationReader.Text(si.Summary) ?? RssElements.Extension(item, Dc + "description");
+        b.Content = RssReader.Content(item);
+        SyndicationLinks.AddEnclosures(b, si.Links, documentUrl);
+        return b.Build(explicitBase ? itemBase : b.Link is { } link ? new Uri(link) : documentUrl);
+    }
+
+    /// <summary>
+    /// The formatter keeps only the last RSS link and ignores href-style links, and it keeps only the text of markup put
+    /// unescaped in an element: those cases are read from the element, the way the tree reader does.
+    /// </summary>
+    private static string? ItemLink(SyndicationItem si, XElement item, ItemBuilder b, RssElements rss, Uri documentUrl)
+    {
+        if (rss.All(item, "link").Any(l => l.HasAttributes)) return RssReader.ItemLink(item, b, rss, documentUrl);
+        var alternate = SyndicationLinks.WithRel(si.Links, "alternate").LastOrDefault();
+        return alternate is null ? null : SyndicationLinks.Href(alternate, documentUrl, b.Report, "link");
+    }
+
+    private static string? FeedLink(SyndicationFeed feed, XElement channel, RssElements rss, Uri documentUrl, ProblemLog problems)
+    {
+        if (rss.All(channel, "link").Any(l => l.HasAttributes)) return RssReader.ChannelLink(channel, rss, documentUrl, problems);
+        var alternate = SyndicationLinks.WithRel(feed.Links, "alternate").LastOrDefault();
+        return alternate is null ? null : SyndicationLinks.Href(alternate, documentUrl, problems.Add, "feed link");
+    }
+
+    /// <summary>Null unless the element holds naked markup, which the formatter would have flattened to its text.</summary>
+    private static string? Flattened(XElement? element) => element is { HasElements: true } ? ElementText.Of(element) : null;
+}

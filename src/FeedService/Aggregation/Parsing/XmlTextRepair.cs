@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+
+namespace FeedService.Aggregation.Parsing;
+
+/// <summary>
+/// Fixes, in one linear pass, the flaws that make an XML parser reject a whole feed although its content is fine:
+/// HTML named entities (mapped to numeric references), bare ampersands (escaped), characters XML forbids (removed),
+/// the DOCTYPE (removed: we never process DTDs, so entities it declares stay literal text, which also defuses XXE
+/// and billion-laughs documents), a misplaced XML declaration and comments. CDATA sections are copied untouched.
+/// </summary>
+internal static class XmlTextRepair
+{
+    private const int MaxEntityNameLength = 32;
+    private const int MaxUnknownEntitiesReported = 5;
+
+    private static readonly HashSet<string> XmlEntities = ["amp", "lt", "gt", "quot", "apos"];
+
+    public static string Repair(string text, ProblemLog problems)
+    {
+        var output = new StringBuilder(text.Length + 64);
+        var state = new RepairCounts();
+        var i = SkipPrologue(text);
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (c == '<') i = CopyMarkup(text, i, output, ref state);
+            else if (c == '&') i = CopyReference(text, i, output, ref state);
+            else i = CopyChar(text, i, output, ref state);
+        }
+        Report(state, problems);
+        return output.ToString();
+    }
+
+    /// <summary>Skips whitespace, BOMs and the XML declaration before the first element: text was already decoded.</summary>
+    private static int SkipPrologue(string text)
+    {
+        var i = 0;
+        while (i < text.Length && (char.IsWhiteSpace(text[i]) || text[i] == '\uFEFF')) i++;
+        if (string.CompareOrdinal(text, i, "<?xml", 0, 5) == 0)
+        {
+            var end = text.IndexOf("?>", i, StringComparison.Ordinal);
+            i = end < 0 ? text.Length : end + 2;
+        }
+        return i;
+    }
+
+    private static int CopyMarkup(string text, int i, StringBuilder output, ref RepairCounts state)
+    {
+        if (At(text, i, "<!--")) return SkipPast(text, i + 4, "-->");
+        if (At(text, i, "<?")) return SkipPast(text, i + 2, "?>");
+        if (At(text, i, "<![CDATA["))
+        {
+            var end = text.IndexOf("]]>", i + 9, StringComparison.Ordinal);
+            var stop = end < 0 ? text.Length : end + 3;
+            while (i < stop) i = CopyChar(text, i, output, ref state);
+            return i;
+        }
+        if (At(text, i, "<!DOCTYPE") || At(text, i, "<!doctype")) return SkipDoctype(text, i + 9);
+        output.Append('<');
+        return i + 1;
+    }
+
+    /// <summary>Skips a DOCTYPE including an internal subset, whose declarations may contain '&gt;' inside quotes.</summary>
+    private static int SkipDoctype(string text, int i)
+    {
+        var depth = 0;
+        char quote = '\0';
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quote != '\0') { if (c == quote) quote = '\0'; }
+            else if (c is '"' or '\'') quote = c;
+            else if (c == '[') depth++;
+            else if (c == ']') depth--;
+            else if (c == '>' && depth <= 0) return i + 1;
+        }
+        return text.Length;
+    }
+
+    private static int CopyReference(string text, int i, StringBuilder output, ref RepairCounts state)
+    {
+        var semicolon = text.IndexOf(';', i + 1, Math.Min(MaxEntityNameLength + 2, text.Length - i - 1));
+        if (semicolon > i + 1)
+        {
+            var name = text.AsSpan(i + 1, semicolon - i - 1);
+            if (name[0] == '#') return CopyNumericReference(name, semicolon, output, ref state) ?? EscapeAmpersand(i, output);
+            if (IsEntityName(name))
+            {
+                var entity = name.ToString();
+                if (XmlEntities.Contains(entity)) { output.Append('&').Append(entity).Append(';'); return semicolon + 1; }
+                if (HtmlEntities.Resolve(entity) is { } resolved)
+                {
+                    foreach (var rune in resolved.EnumerateRunes()) output.Append("&#").Append(rune.Value).Append(';');
+                    return semicolon + 1;
+                }
+                state.UnknownEntities.Add(entity);
+            }
+        }
+        return EscapeAmpersand(i, output);
+    }
+
+    private static int EscapeAmpersand(int i, StringBuilder output)
+    {
+        output.Append("&amp;");
+        return i + 1;
+    }
+
+    /// <summary>
+    /// Copies a valid numeric reference. References to C1 controls (&amp;#146;) mean windows-1252 characters, as browsers
+    /// read them; references to characters XML forbids are dropped. Null: not a numeric reference at all.
+    /// </summary>
+    private static int? CopyNumericReference(ReadOnlySpan<char> name, int semicolon, StringBuilder output, ref RepairCounts state)
+    {
+        var hex = name.Length > 1 && (name[1] == 'x' || name[1] == 'X');
+        var digits = name[(hex ? 2 : 1)..];
+        if (!int.TryParse(digits, hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out var code))
+            return null;
+        if (code is >= 0x80 and <= 0x9F)
+            code = Encoding.GetEncoding(1252).GetString([(byte)code])[0];
+        if (code > 0x10FFFF || !IsXmlChar(code))
+        {
+            state.InvalidCharacters++;
+            return semicolon + 1;
+        }
+        output.Append("&#").Append(code).Append(';');
+        return semicolon + 1;
+    }
+
+    private static bool IsXmlChar(int code) =>
+        code > 0xFFFF ? code <= 0x10FFFF : XmlConvert.IsXmlChar((char)code) && !char.IsSurrogate((char)code);
+
+    private static bool IsEntityName(ReadOnlySpan<char> name)
+    {
+        if (!char.IsAsciiLetter(name[0])) return false;
+        foreach (var c in name) if (!char.IsAsciiLetterOrDigit(c)) return false;
+        return true;
+    }
+
+    private static int CopyChar(string text, int i, StringBuilder output, ref RepairCounts state)
+    {
+        var c = text[i];
+        if (XmlConvert.IsXmlChar(c)) { output.Append(c); return i + 1; }
+        if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+        {
+            output.Append(c).Append(text[i + 1]);
+            return i + 2;
+        }
+        state.InvalidCharacters++;
+        return i + 1;
+    }
+
+    private static bool At(string text, int i, string token) => string.CompareOrdinal(text, i, token, 0, token.Length) == 0;
+
+    private static int SkipPast(string text, int from, string end)
+    {
+        var at = text.IndexOf(end, from, StringComparison.Ordinal);
+        return at < 0 ? text.Length : at + end.Length;
+    }
+
+    private static void Report(RepairCounts state, ProblemLog problems)
+    {
+        if (state.InvalidCharacters > 0)
+            problems.Add($"removed {state.InvalidCharacters} character(s) that XML does not allow");
+        if (state.UnknownEntities.Count > 0)
+        {
+            var names = string.Join(", ", state.UnknownEntities.Take(MaxUnknownEntitiesReported).Select(n => $"&{n};"));
+            problems.Add($"unknown entities kept as text: {names}");
+        }
+    }
+
+    private struct RepairCounts
+    {
+        public RepairCounts() { }
+        public int InvalidCharacters;
+        public SortedSet<string> UnknownEntities = new(StringComparer.Ordinal);
+    }
+}
