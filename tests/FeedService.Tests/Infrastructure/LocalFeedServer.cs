@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -64,7 +66,8 @@ public sealed class LocalFeedServer : IAsyncDisposable
     /// <summary>The most requests that were being handled at the same moment.</summary>
     public int MaxConcurrentRequests => Volatile.Read(ref _maxInFlight);
 
-    public static async Task<LocalFeedServer> StartAsync()
+    /// <summary>Starts the server; with <paramref name="https"/>, over TLS with a fresh self-signed certificate that no client trusts.</summary>
+    public static async Task<LocalFeedServer> StartAsync(bool https = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Independent of appsettings.json and ASPNETCORE_* variables: the server is exactly what is configured here.
@@ -73,7 +76,10 @@ public sealed class LocalFeedServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                if (https) listen.UseHttps(SelfSignedCertificate());
+            });
             kestrel.Limits.MinResponseDataRate = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
         });
@@ -147,6 +153,19 @@ public sealed class LocalFeedServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.Now.AddDays(-1), DateTimeOffset.Now.AddDays(1));
+        // Round-tripped through PKCS#12 so the private key is usable by SslStream on every platform.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
     private async Task HandleAsync(HttpContext context)

@@ -104,7 +104,7 @@ public sealed class FeedFetcher
         if (NetworkFailures.Find<FetchRefusedException>(e) is { } refused) return FetchResult.Failed(FetchOutcome.Refused, url, refused.Message);
         // Our budget ran out, or SocketsHttpHandler's ConnectTimeout did (an OCE around a TimeoutException).
         if (spendingToken.IsCancellationRequested || e is OperationCanceledException) return TimedOut(url, budget, e);
-        return FetchResult.Failed(FetchOutcome.NetworkError, url, NetworkFailures.Describe(e));
+        return FetchResult.Failed(FetchOutcome.NetworkError, url, NetworkFailures.Describe(e, url));
     }
 
     private static FetchResult TimedOut(Uri url, TimeBudget budget, Exception? e) =>

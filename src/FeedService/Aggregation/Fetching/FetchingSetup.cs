@@ -19,13 +19,13 @@ public static class FetchingSetup
         services.TryAddSingleton(TimeProvider.System);
         // TryAdd: a test may register its own guard first (see AddressGuard.AlsoAllowed).
         services.TryAddSingleton(sp => new AddressGuard(sp.GetRequiredService<IOptions<AggregationOptions>>().Value.AllowPrivateNetworks));
-        services.AddKeyedSingleton(FeedFetcher.HttpClientKey, (sp, _) =>
+        services.TryAddKeyedSingleton(FeedFetcher.HttpClientKey, (sp, _) =>
             new HttpClient(CreateHandler(sp.GetRequiredService<IOptions<AggregationOptions>>().Value, sp.GetRequiredService<AddressGuard>()))
             {
                 // FeedFetcher enforces TimeoutSeconds over headers and body together; HttpClient's own timeout covers headers only.
                 Timeout = Timeout.InfiniteTimeSpan,
             });
-        services.AddSingleton<FeedFetcher>();
+        services.TryAddSingleton<FeedFetcher>();
         return services;
     }
 

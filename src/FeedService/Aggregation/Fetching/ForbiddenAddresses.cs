@@ -26,14 +26,21 @@ public static class ForbiddenAddresses
         new(IPNetwork.Parse("::1/128"), "loopback"),
         new(IPNetwork.Parse("fc00::/7"), "private"),
         new(IPNetwork.Parse("fe80::/10"), "link-local"),
+        // Deprecated (RFC 3879) but still routed inside some networks.
+        new(IPNetwork.Parse("fec0::/10"), "site-local"),
         new(IPNetwork.Parse("ff00::/8"), "multicast"),
     ];
+
+    /// <summary>The well-known NAT64 prefix (RFC 6052); the last 32 bits are the IPv4 address.</summary>
+    private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
 
     /// <summary>The kind of non-public range <paramref name="address"/> is in ("loopback", "private"…), or null when it is public.</summary>
     public static string? KindOf(IPAddress address)
     {
-        // ::ffff:10.0.0.1 reaches 10.0.0.1: judge the IPv4 address it stands for.
+        // ::ffff:10.0.0.1 reaches 10.0.0.1, and so does 64:ff9b::a00:1 through a NAT64 gateway (DNS64 networks,
+        // e.g. IPv6-only cloud subnets): judge the IPv4 address they stand for.
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        else if (Nat64.Contains(address)) address = new IPAddress(address.GetAddressBytes()[12..]);
         if (address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)) return "non-IP";
         foreach (var range in Ranges)
             if (range.Network.Contains(address)) return range.Kind;

@@ -6,7 +6,7 @@ namespace FeedService.Aggregation.Fetching;
 /// <summary>Turns the exceptions of a failed exchange into one human line for FetchResult.Error.</summary>
 internal static class NetworkFailures
 {
-    public static string Describe(Exception exception)
+    public static string Describe(Exception exception, Uri url)
     {
         var what = exception switch
         {
@@ -24,7 +24,7 @@ internal static class NetworkFailures
         var detail = cause is SocketException or AuthenticationException or IOException or HttpRequestException or System.IO.InvalidDataException
             ? cause.Message
             : $"{cause.GetType().Name}: {cause.Message}";
-        return OneLine($"{what}: {detail}");
+        return OneLine($"{what} ({url.Authority}): {detail}");
     }
 
     public static Exception Innermost(Exception exception)

@@ -103,6 +103,9 @@ public sealed class AddressGuardTests : IAsyncLifetime
     [InlineData("::ffff:127.0.0.1", "loopback")]
     [InlineData("::ffff:169.254.169.254", "link-local")]
     [InlineData("::ffff:100.100.100.100", "carrier-grade NAT")]
+    [InlineData("64:ff9b::a9fe:a9fe", "link-local")]
+    [InlineData("64:ff9b::7f00:1", "loopback")]
+    [InlineData("fec0::1", "site-local")]
     public void Non_public_addresses_are_named_by_kind(string address, string kind) =>
         Assert.Equal(kind, ForbiddenAddresses.KindOf(IPAddress.Parse(address)));
 
@@ -119,7 +122,7 @@ public sealed class AddressGuardTests : IAsyncLifetime
     [InlineData("169.253.255.255")]
     [InlineData("223.255.255.255")]
     [InlineData("2001:4860:4860::8888")]
-    [InlineData("fec0::1")]
+    [InlineData("64:ff9b::808:808")]
     [InlineData("::ffff:8.8.8.8")]
     public void Public_addresses_pass(string address) =>
         Assert.Null(ForbiddenAddresses.KindOf(IPAddress.Parse(address)));

@@ -131,7 +131,7 @@ public sealed class StatusMappingTests : IAsyncLifetime
         Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
         Assert.Null(result.StatusCode);
         Assert.Equal(url, result.FinalUrl);
-        Assert.Contains("refused", result.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal($"connection failed (127.0.0.1:{url.Port}): Connection refused", result.Error);
         Assert.DoesNotContain('\n', result.Error!);
     }
 
@@ -155,6 +155,42 @@ public sealed class StatusMappingTests : IAsyncLifetime
         });
 
         var result = await _fetcher.FetchAsync(_server.Url("/rude"));
+
+        Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
+        Assert.DoesNotContain('\n', result.Error!);
+    }
+
+    [Fact]
+    public async Task A_corrupt_compressed_body_is_a_network_error()
+    {
+        _server.MapResponse("/corrupt", 200, [0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "application/rss+xml", ("Content-Encoding", "gzip"));
+
+        var result = await _fetcher.FetchAsync(_server.Url("/corrupt"));
+
+        Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
+        Assert.Contains("decompress", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_untrusted_certificate_is_a_network_error()
+    {
+        await using var tls = await LocalFeedServer.StartAsync(https: true);
+        tls.MapText("/feed", "<rss/>");
+
+        var result = await _fetcher.FetchAsync(tls.Url("/feed"));
+
+        Assert.Equal("https", tls.BaseUrl.Scheme);
+        Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
+        Assert.StartsWith("TLS handshake failed", result.Error, StringComparison.Ordinal);
+        Assert.Empty(tls.Requests);
+    }
+
+    [Fact]
+    public async Task Tls_spoken_to_a_plain_http_server_is_a_network_error()
+    {
+        _server.MapText("/feed", "<rss/>");
+
+        var result = await _fetcher.FetchAsync(new Uri($"https://127.0.0.1:{_server.Port}/feed"));
 
         Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
         Assert.DoesNotContain('\n', result.Error!);
