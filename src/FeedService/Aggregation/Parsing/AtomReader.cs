@@ -43,7 +43,7 @@ internal static class AtomReader
         b.Link = AtomLinks.Href(links, "alternate", documentUrl, b.Report);
         b.Published = b.Date(Text(entry, ns + "published")) ?? b.Date(Text(entry, ns + "issued")) ?? b.Date(Text(entry, ns + "created"));
         b.Updated = b.Date(Text(entry, ns + "updated")) ?? b.Date(Text(entry, ns + "modified"));
-        foreach (var author in entry.Elements(ns + "author")) b.AddAuthor(ElementText.Of(author.Element(ns + "name")) ?? ElementText.Of(author));
+        foreach (var author in entry.Elements(ns + "author")) b.AddAuthor(Person(author, ns));
         foreach (var creator in entry.Elements(Dc + "creator")) b.AddAuthor(ElementText.Of(creator));
         foreach (var category in entry.Elements(ns + "category")) b.AddCategory(ElementText.Attribute(category, "term") ?? ElementText.Attribute(category, "label"));
         foreach (var subject in entry.Elements(Dc + "subject")) b.AddCategory(ElementText.Of(subject));
@@ -56,6 +56,11 @@ internal static class AtomReader
         b.Content = content?.Attribute("src") is null ? Html(content, itemBase, documentUrl) : null; // out-of-line content is not fetched
         return b.Build(itemBase);
     }
+
+    /// <summary>A person construct's name, else its e-mail; a bare text author is taken as the name.</summary>
+    internal static string? Person(XElement person, XNamespace ns) =>
+        ElementText.Of(person.Element(ns + "name")) ?? ElementText.Of(person.Element(ns + "email"))
+        ?? (person.HasElements ? null : ElementText.Of(person));
 
     private static string? Text(XElement parent, XName name) => ElementText.Of(parent.Element(name));
 

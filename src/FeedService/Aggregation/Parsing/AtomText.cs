@@ -58,11 +58,16 @@ internal static class AtomText
         return onlyDiv ? elements[0].Nodes() : element.Nodes();
     }
 
-    /// <summary>Base64 text decoded as UTF-8; text that is not base64 after all is kept as it is.</summary>
+    /// <summary>
+    /// Base64 text decoded as UTF-8. Text that is not base64 after all, or does not decode to text (a custom type on a
+    /// plain word such as "test", which happens to be valid base64), is kept as it is.
+    /// </summary>
     private static string DecodeBase64(string text)
     {
         var trimmed = text.Trim();
         var buffer = new byte[trimmed.Length];
-        return Convert.TryFromBase64String(trimmed, buffer, out var length) ? Encoding.UTF8.GetString(buffer, 0, length) : text;
+        if (!Convert.TryFromBase64String(trimmed, buffer, out var length)) return text;
+        var decoded = buffer.AsSpan(0, length);
+        return System.Text.Unicode.Utf8.IsValid(decoded) ? Encoding.UTF8.GetString(decoded) : text;
     }
 }

@@ -35,9 +35,25 @@ public static class FeedParser
         var (document, wellFormed) = LoadXml(text, problems);
         var (format, error) = XmlFormatDetector.Detect(document.Root);
         if (format is null) return ParseResult.Failed(error!);
-        if (wellFormed && SyndicationReader.TryRead(document, format, documentUrl, problems) is { } viaSyndication)
+        if (wellFormed && SyndicationReader.TryRead(text, document, format, documentUrl, problems) is { } viaSyndication)
             return new ParseResult(viaSyndication, null);
         return new ParseResult(ReadTree(document, format, documentUrl, problems), null);
+    }
+
+    /// <summary>
+    /// For tests: both readings of an RSS 2.0 / Atom 1.0 document (System.ServiceModel.Syndication and the tree reader),
+    /// so that their agreement can be checked. Syndication is null where it refuses the document.
+    /// </summary>
+    internal static (ParsedFeed? Syndication, ParsedFeed Tree)? ReadBothWays(byte[] body, string? contentType, Uri documentUrl)
+    {
+        if (DocumentSniffer.StartsLikeJson(body) || DocumentSniffer.StartsLikeHtml(body)) return null;
+        var problems = new ProblemLog();
+        var text = XmlTextRepair.Repair(TextDecoding.DecodeXml(body, contentType, problems), problems);
+        XDocument document;
+        try { document = SafeXml.Load(text); }
+        catch (XmlException) { return null; }
+        if (XmlFormatDetector.Detect(document.Root).Format is not { } format) return null;
+        return (SyndicationReader.TryRead(text, document, format, documentUrl, problems.Clone()), ReadTree(document, format, documentUrl, problems.Clone()));
     }
 
     /// <summary>The reader for any XML format, used when System.ServiceModel.Syndication cannot read the document.</summary>

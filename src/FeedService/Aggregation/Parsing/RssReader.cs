@@ -47,11 +47,8 @@ internal static class RssReader
         b.Link ??= PermalinkGuid(guid, b.Id);
         b.Published = PublishedDate(item, b, rss);
         b.Updated = UpdatedDate(item, b);
-        foreach (var author in rss.All(item, "author")) b.AddAuthor(ElementText.Of(author));
-        foreach (var creator in item.Elements(Dc + "creator")) b.AddAuthor(ElementText.Of(creator));
-        foreach (var author in item.Elements(Atom + "author")) b.AddAuthor(ElementText.Of(author.Element(Atom + "name")) ?? ElementText.Of(author));
-        foreach (var category in rss.All(item, "category")) b.AddCategory(ElementText.Of(category));
-        foreach (var subject in item.Elements(Dc + "subject")) b.AddCategory(ElementText.Of(subject));
+        AddAuthors(item, b, rss);
+        AddCategories(item, b, rss);
         b.Summary = rss.Text(item, "description") ?? RssElements.Extension(item, Dc + "description");
         b.Content = Content(item);
         foreach (var enclosure in rss.All(item, "enclosure"))
@@ -66,6 +63,28 @@ internal static class RssReader
     /// <summary>Links with a rel (atom:link, or Atom-style links written without the namespace): where hub and self are.</summary>
     internal static List<XElement> ChannelAtomLinks(XElement channel, RssElements rss) =>
         [.. channel.Elements(Atom + "link").Concat(rss.All(channel, "link").Where(l => l.Attribute("href") is not null))];
+
+    /// <summary>RSS author (an e-mail address by the spec, often a name) and atom:author in document order, then dc:creator.</summary>
+    internal static void AddAuthors(XElement item, ItemBuilder b, RssElements rss)
+    {
+        foreach (var element in item.Elements())
+        {
+            if (rss.IsCore(element, "author")) b.AddAuthor(ElementText.Of(element));
+            else if (element.Name == Atom + "author") b.AddAuthor(AtomReader.Person(element, Atom));
+        }
+        foreach (var creator in item.Elements(Dc + "creator")) b.AddAuthor(ElementText.Of(creator));
+    }
+
+    /// <summary>RSS category and atom:category term in document order, then dc:subject.</summary>
+    internal static void AddCategories(XElement item, ItemBuilder b, RssElements rss)
+    {
+        foreach (var element in item.Elements())
+        {
+            if (rss.IsCore(element, "category")) b.AddCategory(ElementText.Of(element));
+            else if (element.Name == Atom + "category") b.AddCategory(ElementText.Attribute(element, "term") ?? ElementText.Attribute(element, "label"));
+        }
+        foreach (var subject in item.Elements(Dc + "subject")) b.AddCategory(ElementText.Of(subject));
+    }
 
     internal static DateTimeOffset? PublishedDate(XElement item, ItemBuilder b, RssElements rss) =>
         b.Date(rss.Text(item, "pubDate")) ?? b.Date(RssElements.Extension(item, Dc + "date"))

@@ -39,18 +39,34 @@ internal static class SyndicationRssMapper
     {
         var (itemBase, explicitBase) = XmlBase.Of(item, documentUrl);
         b.Title = Flattened(rss.First(item, "title")) ?? SyndicationReader.Text(si.Title) ?? RssElements.Extension(item, Dc + "title");
-        b.Id = ElementText.NullIfEmpty(si.Id);
+        b.Id = Flattened(rss.First(item, "guid")) ?? ElementText.NullIfEmpty(si.Id);
         b.Link = ItemLink(si, item, b, rss, documentUrl) ?? RssReader.PermalinkGuid(rss.First(item, "guid"), b.Id);
         b.Published = SyndicationReader.Date(si.PublishDate) ?? RssReader.PublishedDate(item, b, rss);
         b.Updated = SyndicationReader.Date(si.LastUpdatedTime) ?? RssReader.UpdatedDate(item, b);
-        foreach (var person in si.Authors) b.AddAuthor(SyndicationLinks.Person(person));
-        foreach (var creator in item.Elements(Dc + "creator")) b.AddAuthor(ElementText.Of(creator));
-        foreach (var category in si.Categories) b.AddCategory(category.Name);
-        foreach (var subject in item.Elements(Dc + "subject")) b.AddCategory(ElementText.Of(subject));
-        b.Summary = Flattened(rss.First(item, "description")) ?? SyndicationReader.Text(si.Summary) ?? RssElements.Extension(item, Dc + "description");
+        if (rss.All(item, "author").Any(a => a.HasElements)) RssReader.AddAuthors(item, b, rss);
+        else
+        {
+            foreach (var person in si.Authors) b.AddAuthor(SyndicationLinks.Person(person));
+            foreach (var creator in item.Elements(Dc + "creator")) b.AddAuthor(ElementText.Of(creator));
+        }
+        if (rss.All(item, "category").Any(c => c.HasElements)) RssReader.AddCategories(item, b, rss);
+        else
+        {
+            foreach (var category in si.Categories) b.AddCategory(category.Name);
+            foreach (var subject in item.Elements(Dc + "subject")) b.AddCategory(ElementText.Of(subject));
+        }
+        b.Summary = Summary(si, item, rss);
         b.Content = RssReader.Content(item);
         SyndicationLinks.AddEnclosures(b, si.Links, documentUrl);
         return b.Build(explicitBase ? itemBase : b.Link is { } link ? new Uri(link) : documentUrl);
+    }
+
+    /// <summary>The formatter puts &lt;description&gt; in Content (it has no place for content:encoded).</summary>
+    private static string? Summary(SyndicationItem si, XElement item, RssElements rss)
+    {
+        var description = rss.First(item, "description");
+        if (description is null) return RssElements.Extension(item, Dc + "description");
+        return Flattened(description) ?? SyndicationReader.Text(si.Summary) ?? SyndicationReader.Text(si.Content as TextSyndicationContent);
     }
 
     /// <summary>
@@ -59,7 +75,9 @@ internal static class SyndicationRssMapper
     /// </summary>
     private static string? ItemLink(SyndicationItem si, XElement item, ItemBuilder b, RssElements rss, Uri documentUrl)
     {
-        if (rss.All(item, "link").Any(l => l.HasAttributes)) return RssReader.ItemLink(item, b, rss, documentUrl);
+        // Without an RSS <link> the formatter makes one from the guid, even a relative one: read those cases like the tree reader.
+        var links = rss.All(item, "link").ToList();
+        if (links.Count == 0 || links.Any(l => l.HasAttributes)) return RssReader.ItemLink(item, b, rss, documentUrl);
         var alternate = SyndicationLinks.WithRel(si.Links, "alternate").LastOrDefault();
         return alternate is null ? null : SyndicationLinks.Href(alternate, documentUrl, b.Report, "link");
     }

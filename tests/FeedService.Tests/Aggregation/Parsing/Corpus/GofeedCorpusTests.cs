@@ -1,0 +1,79 @@
+using FeedService.Aggregation.Parsing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FeedService.Tests.Aggregation.Parsing.Corpus;
+
+/// <summary>
+/// Every feed of gofeed's test corpus is parsed; where gofeed recorded items, their count and each one's title, link and
+/// id must match ours. Links are compared as absolute URLs (we resolve them; gofeed leaves them as written).
+/// </summary>
+public sealed class GofeedCorpusTests(ITestOutputHelper output)
+{
+    private const double RequiredPassRate = 0.95;
+
+    [Fact]
+    public void Gofeed_corpus_items_match_on_count_title_link_and_id()
+    {
+        if (LocateOrExplain() is not { } root) return;
+        var feeds = GofeedCorpus.Load(root);
+        Assert.True(feeds.Count > 500, $"expected 500+ feeds under {root}, found {feeds.Count}");
+
+        var compared = 0;
+        var failures = new List<string>();
+        foreach (var feed in feeds)
+        {
+            var documentUrl = DocumentUrl(feed);
+            var result = FeedParser.Parse(File.ReadAllBytes(feed.FullPath), null, documentUrl); // must never throw
+            if (feed.ExpectedItems is not { Count: > 0 } expected) continue;
+            compared++;
+            if (CorpusComparison.FirstDifference(expected, result, documentUrl) is { } difference)
+                failures.Add($"{feed.RelativePath}: {difference}");
+        }
+
+        var passRate = (compared - failures.Count) / (double)compared;
+        Report($"gofeed corpus: {feeds.Count} feeds parsed; {compared - failures.Count}/{compared} with expected items match on count, title, link and id ({passRate:P1})");
+        foreach (var failure in failures) Report("  differs: " + failure);
+        Assert.True(passRate >= RequiredPassRate, $"pass rate {passRate:P1} is under {RequiredPassRate:P0}:\n" + string.Join('\n', failures));
+    }
+
+    [Fact]
+    public void Syndication_and_tree_readers_agree_on_every_corpus_feed_both_can_read()
+    {
+        if (LocateOrExplain() is not { } root) return;
+        var both = 0;
+        var disagreements = new List<string>();
+        foreach (var feed in GofeedCorpus.Load(root))
+        {
+            var documentUrl = DocumentUrl(feed);
+            if (FeedParser.ReadBothWays(File.ReadAllBytes(feed.FullPath), null, documentUrl) is not ({ } syndication, var tree)) continue;
+            both++;
+            if (CorpusComparison.FirstDifference(syndication, tree) is { } difference) disagreements.Add($"{feed.RelativePath}: {difference}");
+        }
+        Report($"System.ServiceModel.Syndication read {both} corpus feeds; the tree reader disagrees on {disagreements.Count}");
+        foreach (var d in disagreements) Report("  " + d);
+        Assert.True(both > 100, $"System.ServiceModel.Syndication read only {both} corpus feeds");
+        Assert.Empty(disagreements);
+    }
+
+    private static Uri DocumentUrl(CorpusFeed feed) => new("https://corpus.example/" + feed.RelativePath);
+
+    private string? LocateOrExplain()
+    {
+        if (GofeedCorpus.Locate() is { } root) return root;
+        if (Environment.GetEnvironmentVariable(GofeedCorpus.SkipVariable) == "1")
+        {
+            Report($"gofeed corpus not found; skipped because {GofeedCorpus.SkipVariable}=1");
+            return null;
+        }
+        Assert.Fail($"gofeed corpus not found: looked for shared/corpora/gofeed above {AppContext.BaseDirectory} and in ${GofeedCorpus.EnvironmentVariable}. " +
+            $"Put the corpus there, point {GofeedCorpus.EnvironmentVariable} at it, or set {GofeedCorpus.SkipVariable}=1 to skip.");
+        return null;
+    }
+
+    private void Report(string line)
+    {
+        output.WriteLine(line);
+        Console.WriteLine(line);
+    }
+}
