@@ -47,14 +47,19 @@ internal static class AtomReader
         foreach (var creator in entry.Elements(Dc + "creator")) b.AddAuthor(ElementText.Of(creator));
         foreach (var category in entry.Elements(ns + "category")) b.AddCategory(ElementText.Attribute(category, "term") ?? ElementText.Attribute(category, "label"));
         foreach (var subject in entry.Elements(Dc + "subject")) b.AddCategory(ElementText.Of(subject));
-        foreach (var link in AtomLinks.WithRel(links, "enclosure"))
-            b.AddEnclosure(ElementText.Attribute(link, "href"), XmlBase.Of(link, documentUrl).Base,
-                ElementText.Attribute(link, "type"), ElementText.Attribute(link, "length"));
+        AddEnclosures(links, b, documentUrl);
         var itemBase = explicitBase ? entryBase : b.Link is { } link1 ? new Uri(link1) : documentUrl;
         b.Summary = Html(entry.Element(ns + "summary"), itemBase, documentUrl);
         var content = entry.Element(ns + "content");
         b.Content = content?.Attribute("src") is null ? Html(content, itemBase, documentUrl) : null; // out-of-line content is not fetched
         return b.Build(itemBase);
+    }
+
+    internal static void AddEnclosures(IEnumerable<XElement> links, ItemBuilder b, Uri documentUrl)
+    {
+        foreach (var link in AtomLinks.WithRel(links, "enclosure"))
+            b.AddEnclosure(ElementText.Attribute(link, "href"), XmlBase.Of(link, documentUrl).Base,
+                ElementText.Attribute(link, "type"), ElementText.Attribute(link, "length"));
     }
 
     /// <summary>A person construct's name, else its e-mail; a bare text author is taken as the name.</summary>

@@ -50,7 +50,7 @@ internal sealed class ItemBuilder(int number, ProblemLog problems)
     {
         if (string.IsNullOrWhiteSpace(raw)) return null;
         if (long.TryParse(raw.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes))
-            return bytes;
+            return bytes > 0 ? bytes : null; // publishers write 0 when they do not know the size
         Report($"enclosure length {ProblemLog.Quote(raw)} is not a number");
         return null;
     }

@@ -51,12 +51,7 @@ internal static class RssReader
         AddCategories(item, b, rss);
         b.Summary = rss.Text(item, "description") ?? RssElements.Extension(item, Dc + "description");
         b.Content = Content(item);
-        foreach (var enclosure in rss.All(item, "enclosure"))
-            b.AddEnclosure(ElementText.Attribute(enclosure, "url"), XmlBase.Of(enclosure, documentUrl).Base,
-                ElementText.Attribute(enclosure, "type"), ElementText.Attribute(enclosure, "length"));
-        foreach (var link in AtomLinks.WithRel(item.Elements(Atom + "link"), "enclosure"))
-            b.AddEnclosure(ElementText.Attribute(link, "href"), XmlBase.Of(link, documentUrl).Base,
-                ElementText.Attribute(link, "type"), ElementText.Attribute(link, "length"));
+        AddEnclosures(item, b, rss, documentUrl);
         return b.Build(explicitBase ? itemBase : ToUri(b.Link) ?? documentUrl);
     }
 
@@ -84,6 +79,20 @@ internal static class RssReader
             else if (element.Name == Atom + "category") b.AddCategory(ElementText.Attribute(element, "term") ?? ElementText.Attribute(element, "label"));
         }
         foreach (var subject in item.Elements(Dc + "subject")) b.AddCategory(ElementText.Of(subject));
+    }
+
+    /// <summary>RSS enclosures and atom:link rel="enclosure".</summary>
+    internal static IEnumerable<XElement> EnclosureElements(XElement item, RssElements rss) =>
+        rss.All(item, "enclosure").Concat(item.Elements(Atom + "link").Where(l => AtomLinks.HasRel(l, "enclosure")));
+
+    internal static void AddEnclosures(XElement item, ItemBuilder b, RssElements rss, Uri documentUrl)
+    {
+        foreach (var enclosure in EnclosureElements(item, rss))
+        {
+            var isRss = enclosure.Name.LocalName == "enclosure";
+            b.AddEnclosure(ElementText.Attribute(enclosure, isRss ? "url" : "href"), XmlBase.Of(enclosure, documentUrl).Base,
+                ElementText.Attribute(enclosure, "type"), ElementText.Attribute(enclosure, "length"));
+        }
     }
 
     internal static DateTimeOffset? PublishedDate(XElement item, ItemBuilder b, RssElements rss) =>

@@ -37,14 +37,18 @@ internal static class SyndicationAtomMapper
         var (entryBase, explicitBase) = XmlBase.Of(entry, documentUrl);
         b.Id = AtomReader.Id(entry.Element(Atom + "id"), documentUrl) ?? ElementText.NullIfEmpty(si.Id);
         b.Title = Title(si.Title, entry.Element(Atom + "title"), documentUrl);
-        b.Link = Href(si.Links, "alternate", documentUrl, b.Report);
+        var links = entry.Elements(Atom + "link").ToList();
+        // A URL .NET could not parse arrives empty: the tree reader's helper reports it.
+        b.Link = Href(si.Links, "alternate", documentUrl, b.Report) ?? AtomLinks.Href(links, "alternate", documentUrl, b.Report);
         b.Published = SyndicationReader.Date(si.PublishDate) ?? b.Date(ElementText.Of(entry.Element(Atom + "published")));
         b.Updated = SyndicationReader.Date(si.LastUpdatedTime) ?? b.Date(ElementText.Of(entry.Element(Atom + "updated")));
         foreach (var person in si.Authors) b.AddAuthor(SyndicationLinks.Person(person));
         foreach (var creator in entry.Elements(FeedNamespaces.DublinCore + "creator")) b.AddAuthor(ElementText.Of(creator));
         foreach (var category in si.Categories) b.AddCategory(ElementText.NullIfEmpty(category.Name) ?? category.Label);
         foreach (var subject in entry.Elements(FeedNamespaces.DublinCore + "subject")) b.AddCategory(ElementText.Of(subject));
-        SyndicationLinks.AddEnclosures(b, si.Links, documentUrl);
+        if (SyndicationLinks.WithRel(si.Links, "enclosure").Count() == AtomLinks.WithRel(links, "enclosure").Count())
+            SyndicationLinks.AddEnclosures(b, si.Links, documentUrl);
+        else AtomReader.AddEnclosures(links, b, documentUrl);
         var itemBase = explicitBase ? entryBase : b.Link is { } link ? new Uri(link) : documentUrl;
         b.Summary = Html(si.Summary, entry.Element(Atom + "summary"), itemBase, documentUrl);
         b.Content = si.Content switch

@@ -57,7 +57,9 @@ internal static class SyndicationRssMapper
         }
         b.Summary = Summary(si, item, rss);
         b.Content = RssReader.Content(item);
-        SyndicationLinks.AddEnclosures(b, si.Links, documentUrl);
+        if (SyndicationLinks.WithRel(si.Links, "enclosure").Count() == RssReader.EnclosureElements(item, rss).Count())
+            SyndicationLinks.AddEnclosures(b, si.Links, documentUrl);
+        else RssReader.AddEnclosures(item, b, rss, documentUrl); // some URL arrived empty: the tree reader reports it
         return b.Build(explicitBase ? itemBase : b.Link is { } link ? new Uri(link) : documentUrl);
     }
 
@@ -79,7 +81,9 @@ internal static class SyndicationRssMapper
         var links = rss.All(item, "link").ToList();
         if (links.Count == 0 || links.Any(l => l.HasAttributes)) return RssReader.ItemLink(item, b, rss, documentUrl);
         var alternate = SyndicationLinks.WithRel(si.Links, "alternate").LastOrDefault();
-        return alternate is null ? null : SyndicationLinks.Href(alternate, documentUrl, b.Report, "link");
+        // A URL .NET could not parse arrives empty: the tree reader reports it.
+        return (alternate is null ? null : SyndicationLinks.Href(alternate, documentUrl, b.Report, "link"))
+            ?? RssReader.ItemLink(item, b, rss, documentUrl);
     }
 
     private static string? FeedLink(SyndicationFeed feed, XElement channel, RssElements rss, Uri documentUrl, ProblemLog problems)
