@@ -68,14 +68,20 @@ public sealed class HostTurnTests : IAsyncLifetime
     {
         // The gate is per host name, not host:port: two servers on 127.0.0.1 are one host to be polite to.
         await using var other = await LocalFeedServer.StartAsync();
+        var count = new Lock();
         var inFlight = 0;
         var maxInFlight = 0;
         RequestDelegate counting = async context =>
         {
-            var now = Interlocked.Increment(ref inFlight);
-            InterlockedMax(ref maxInFlight, now);
-            await Task.Delay(300, context.RequestAborted);
-            Interlocked.Decrement(ref inFlight);
+            lock (count) maxInFlight = Math.Max(maxInFlight, ++inFlight);
+            try
+            {
+                await Task.Delay(300, context.RequestAborted);
+            }
+            finally
+            {
+                lock (count) inFlight--;
+            }
             await LocalFeedServer.WriteAsync(context, 200, "<rss/>"u8.ToArray(), "application/rss+xml");
         };
         _server.Map("/feed", counting);
@@ -90,13 +96,20 @@ public sealed class HostTurnTests : IAsyncLifetime
     [Fact]
     public async Task A_fetch_cancelled_while_waiting_for_its_turn_throws_and_sends_nothing()
     {
-        _server.Map("/feed", SlowFeed(TimeSpan.FromMilliseconds(800)));
+        // The first request holds the host until the test lets it go (or 5 s pass).
+        var release = new TaskCompletionSource();
+        _server.Map("/feed", async context =>
+        {
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(5), context.RequestAborted);
+            await LocalFeedServer.WriteAsync(context, 200, "<rss/>"u8.ToArray(), "application/rss+xml");
+        });
         var first = _fetcher.FetchAsync(_server.Url("/feed"));
         await WaitUntilAsync(() => _server.Requests.Count == 1);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _fetcher.FetchAsync(_server.Url("/feed"), ct: cts.Token));
 
+        release.SetResult();
         Assert.Equal(FetchOutcome.Ok, (await first).Outcome);
         Assert.Single(_server.Requests);
     }
@@ -107,19 +120,9 @@ public sealed class HostTurnTests : IAsyncLifetime
         await LocalFeedServer.WriteAsync(context, 200, "<rss/>"u8.ToArray(), "application/rss+xml");
     };
 
-    private static void InterlockedMax(ref int target, int value)
-    {
-        lock (LockFor.Max) target = Math.Max(target, value);
-    }
-
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        for (var i = 0; i < 100 && !condition(); i++) await Task.Delay(20);
-        Assert.True(condition(), "condition not met within 2 s");
-    }
-
-    private static class LockFor
-    {
-        public static readonly Lock Max = new();
+        for (var i = 0; i < 250 && !condition(); i++) await Task.Delay(20);
+        Assert.True(condition(), "condition not met within 5 s");
     }
 }

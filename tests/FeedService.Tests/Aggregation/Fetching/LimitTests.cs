@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using FeedService.Aggregation.Fetching;
 using FeedService.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
 using Xunit;
 
 namespace FeedService.Tests.Aggregation.Fetching;
