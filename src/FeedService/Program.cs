@@ -1,3 +1,4 @@
+using FeedService.Aggregation;
 using FeedService.Api;
 using FeedService.Categories;
 using FeedService.Options;
@@ -6,6 +7,9 @@ using FeedService.Publishing;
 using FeedService.Serving;
 using FeedService.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Quartz;
+
+if (args is ["inspect", .. var inspectArgs]) return await InspectCommand.RunAsync(inspectArgs, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +18,15 @@ builder.Services.AddFeedServiceOptions();
 builder.Services.AddStorage();
 builder.Services.AddApiKeys();
 builder.Services.AddPublishing();
+builder.Services.AddAggregation();
+builder.Services.AddQuartz(q =>
+{
+    // Scheduler names are process-wide in Quartz; a unique one lets several apps share a process (tests).
+    q.ConfigureScheduler(o => o.InstanceName = $"FeedService-{Guid.NewGuid():N}");
+    q.AddPublishingJobs();
+    q.AddAggregationJobs();
+});
+builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 // Posts are at most ~1 MB of HTML; nothing legitimate sends more.
@@ -32,10 +45,12 @@ _ = app.Services.GetRequiredService<ApiKeys>();
 app.MapOpenApi();
 app.MapCategoriesApi();
 app.MapPostsApi();
+app.MapSourcesApi();
 app.MapFeeds();
 app.MapHealth();
 
 app.Run();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -22,12 +22,30 @@ public sealed class FeedRegenerator(
     ISchedulerFactory schedulerFactory,
     IOptions<FeedsOptions> options,
     TimeProvider clock,
-    ILogger<FeedRegenerator> logger)
+    ILogger<FeedRegenerator> logger) : IDisposable
 {
     private static readonly TriggerKey ScheduledPostTrigger = new("scheduled-post", "publishing");
     private DateTimeOffset? _lastRunNow;
 
+    // Quartz never runs the job twice at once; this also covers runs started outside the scheduler.
+    private readonly SemaphoreSlim _oneRunAtATime = new(1, 1);
+
     public async Task RunAsync(CancellationToken ct)
+    {
+        await _oneRunAtATime.WaitAsync(ct);
+        try
+        {
+            await RunExclusiveAsync(ct);
+        }
+        finally
+        {
+            _oneRunAtATime.Release();
+        }
+    }
+
+    public void Dispose() => _oneRunAtATime.Dispose();
+
+    private async Task RunExclusiveAsync(CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();

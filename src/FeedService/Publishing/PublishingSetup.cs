@@ -17,17 +17,16 @@ public static class PublishingSetup
         services.AddSingleton<FeedRegenerator>();
         services.AddSingleton<RegenerationStatus>();
         services.AddSingleton<SiteStore>();
-        services.AddQuartz(q =>
-        {
-            // Scheduler names are process-wide in Quartz; a unique one lets several apps share a process (tests).
-            q.ConfigureScheduler(o => o.InstanceName = $"FeedService-{Guid.NewGuid():N}");
-            q.AddJob<RegenerateFeedsJob>(j => j.WithIdentity(RegenerateFeedsJob.Key).StoreDurably().DisallowConcurrentExecution());
-            // The first run after start-up renders every feed (the dirty set of a previous process is gone).
-            q.RunAtStartup(RegenerateFeedsJob.Key);
-        });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddHostedService<RegenerationSchedule>();
         return services;
+    }
+
+    public static IQuartzBuilder AddPublishingJobs(this IQuartzBuilder q)
+    {
+        q.AddJob<RegenerateFeedsJob>(j => j.WithIdentity(RegenerateFeedsJob.Key).StoreDurably().DisallowConcurrentExecution());
+        // The first run after start-up renders every feed (the dirty set of a previous process is gone).
+        q.RunAtStartup(RegenerateFeedsJob.Key);
+        return q;
     }
 }
 

@@ -18,8 +18,10 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
     public const string ApiKey = "test-key-0123456789abcdef";
     public const string BaseUrl = "http://feeds.example.test";
 
-    public FeedServiceApp(string? folder = null, FakeTimeProvider? clock = null, bool seedDemo = false, int itemsPerFeed = 50)
+    public FeedServiceApp(string? folder = null, FakeTimeProvider? clock = null, bool seedDemo = false, int itemsPerFeed = 50,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
+        Settings = settings ?? new Dictionary<string, string>();
         Folder = folder ?? Directory.CreateTempSubdirectory("feedservice-test-").FullName;
         Clock = clock;
         SeedDemo = seedDemo;
@@ -29,6 +31,7 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
     public string Folder { get; }
     public FakeTimeProvider? Clock { get; }
     private bool SeedDemo { get; }
+    private IReadOnlyDictionary<string, string> Settings { get; }
     private int ItemsPerFeed { get; }
     public string FeedsFolder => Path.Combine(Folder, "feeds");
     public string DatabasePath => Path.Combine(Folder, "data", "feedservice.db");
@@ -43,6 +46,10 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
         builder.UseSetting("FeedService:Site:BaseUrl", BaseUrl);
         builder.UseSetting("FeedService:Demo:Seed", SeedDemo ? "true" : "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Sources in tests live on 127.0.0.1; the refusal of private networks has tests of its own.
+        builder.UseSetting("FeedService:Aggregation:AllowPrivateNetworks", "true");
+        builder.UseSetting("FeedService:Aggregation:TimeoutSeconds", "3");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (Clock is not null) builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
     }
 

@@ -209,8 +209,10 @@ public sealed class AuthoringApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, (await _writer.DeleteAsync("/api/categories/temp")).StatusCode);
         await _app.WaitForFeedAsync("life.rss", x => x.Contains(post.Guid, StringComparison.Ordinal) && !x.Contains("<category>temp", StringComparison.Ordinal));
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (File.Exists(Path.Combine(_app.FeedsFolder, "temp.rss")) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        while ((await _anonymous.GetAsync("/feeds/temp.rss")).StatusCode != HttpStatusCode.NotFound && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.Equal(HttpStatusCode.NotFound, (await _anonymous.GetAsync("/feeds/temp.rss")).StatusCode);
+        Assert.False(File.Exists(Path.Combine(_app.FeedsFolder, "temp.rss")));
+        Assert.False(File.Exists(Path.Combine(_app.FeedsFolder, "temp.atom.gz")));
         Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync($"/api/posts/{post.Id}")).StatusCode);
     }
 

@@ -1,0 +1,91 @@
+using FeedService.Aggregation.Fetching;
+using FeedService.Aggregation.Parsing;
+using FeedService.Options;
+using FeedService.Publishing;
+using Microsoft.Extensions.Options;
+
+namespace FeedService.Aggregation;
+
+/// <summary>The outcome of one poll, as the API shows it.</summary>
+public sealed record PollOutcome(
+    string Outcome, int? Status, string? Error, int ItemsSeen, int ItemsAdded, int ItemsUpdated,
+    IReadOnlyList<string> Problems, DateTimeOffset NextPollAt, string? DisabledReason, string FeedUrl);
+
+/// <summary>fetch → parse → sanitize → dedupe → store, for one source; then records the outcome and when to poll next.</summary>
+public sealed class SourcePoller(
+    FeedFetcher fetcher,
+    SourceStore sources,
+    EntryStore entries,
+    EntryNormalizer normalizer,
+    FeedChanges changes,
+    IOptions<AggregationOptions> options,
+    TimeProvider clock,
+    ILogger<SourcePoller> logger)
+{
+    public async Task<PollOutcome> PollAsync(Source source, CancellationToken ct)
+    {
+        var fetch = await fetcher.FetchAsync(new FetchRequest(new Uri(source.Url), source.ETag, source.LastModified), ct);
+        var parsed = fetch.Outcome == FetchOutcome.Ok ? Parse(fetch) : null;
+        return await ApplyAsync(source, fetch, parsed, ct);
+    }
+
+    /// <summary>Reads a fetched body; a page of HTML where a feed was expected is an error, not an empty feed.</summary>
+    public static ParseResult Parse(FetchResult fetch)
+    {
+        if (FeedDiscovery.LooksLikeHtml(fetch.Body!, fetch.ContentType))
+            return new ParseResult(null, "the URL serves an HTML page, not a feed");
+        return FeedParser.Parse(fetch.Body!, fetch.ContentType, fetch.FinalUrl);
+    }
+
+    /// <summary>Stores what a fetch brought and records the poll. Never throws for a remote failure.</summary>
+    public async Task<PollOutcome> ApplyAsync(Source source, FetchResult fetch, ParseResult? parsed, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var o = options.Value;
+        var interval = NextPoll.IntervalOf(source, o);
+        var feed = parsed?.Feed;
+        var error = fetch.Error ?? parsed?.Error;
+        var succeeded = fetch.Outcome == FetchOutcome.NotModified || (fetch.Outcome == FetchOutcome.Ok && feed is not null);
+        var ingest = new IngestResult(0, 0, 0);
+        if (succeeded && feed is not null)
+        {
+            var incoming = feed.Items.Select(i => normalizer.Normalize(i, now)).ToList();
+            ingest = await entries.IngestAsync(source, feed.Title ?? source.Title, incoming, now, ct);
+            if (ingest.Added + ingest.Updated > 0) await changes.ChangedAsync(source.Categories, ct);
+        }
+
+        string? disabled = null;
+        TimeSpan delay;
+        var failures = succeeded ? 0 : source.ConsecutiveFailures + 1;
+        if (succeeded)
+        {
+            delay = NextPoll.AfterSuccess(interval, feed?.Ttl, fetch.MaxAge, fetch.Expires, fetch.RetryAfter, now, o);
+        }
+        else
+        {
+            delay = NextPoll.AfterFailure(interval, failures, fetch.RetryAfter, Random.Shared.NextDouble(), o);
+            if (fetch.Outcome == FetchOutcome.Gone) disabled = "the server answered 410 Gone: the feed was removed";
+            else if (failures >= o.MaxConsecutiveFailures) disabled = $"{failures} failures in a row; the last: {error}";
+        }
+
+        var outcome = fetch.Outcome == FetchOutcome.Ok && feed is null ? "NotAFeed" : fetch.Outcome.ToString();
+        var nextPollAt = now + delay;
+        // 304 carries no new body; keep the stored validators unless the server sent fresh ones.
+        var validatorsChanged = fetch.Outcome == FetchOutcome.Ok || fetch.ETag is not null || fetch.LastModified is not null;
+        await sources.RecordPollAsync(source.Id, new PollRecord(
+            now, fetch.StatusCode, outcome, succeeded ? null : error,
+            fetch.PermanentUrl?.AbsoluteUri, feed?.Title, feed?.Link, feed?.Format,
+            fetch.ETag, fetch.LastModified, validatorsChanged && succeeded,
+            ingest.Seen, ingest.Added, ingest.Updated, succeeded, nextPollAt, disabled), ct);
+
+        if (succeeded)
+            logger.LogInformation("Polled {SourceUrl}: {Outcome}, {Seen} items, {Added} added, {Updated} updated; next at {NextPollAt:O}",
+                source.Url, outcome, ingest.Seen, ingest.Added, ingest.Updated, nextPollAt);
+        else
+            logger.LogWarning("Polling {SourceUrl} failed ({Outcome}, {Failures} in a row): {Error}; next at {NextPollAt:O}{Disabled}",
+                source.Url, outcome, failures, error, nextPollAt, disabled is null ? "" : "; disabled: " + disabled);
+
+        return new PollOutcome(outcome, fetch.StatusCode, succeeded ? null : error, ingest.Seen, ingest.Added, ingest.Updated,
+            feed?.Problems ?? [], nextPollAt, disabled, fetch.PermanentUrl?.AbsoluteUri ?? source.Url);
+    }
+}
