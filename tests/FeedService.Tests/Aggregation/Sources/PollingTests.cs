@@ -314,3 +314,31 @@ public sealed class PrivateNetworkTests
         Assert.Empty(server.Requests);
     }
 }
+
+public sealed class PollScheduleTests
+{
+    [Fact]
+    public async Task Sources_are_polled_on_their_schedule_without_being_asked()
+    {
+        await using var server = await LocalFeedServer.StartAsync();
+        server.MapFeed("/feed.xml", PollingTests.Rss("Sched", ("s1", "First of schedule", "<p>1</p>", "Mon, 02 Nov 2026 09:00:00 GMT")), etag: "\"1\"");
+        await using var app = new FeedServiceApp(settings: new Dictionary<string, string>
+        {
+            ["FeedService:Aggregation:MinPollInterval"] = "00:00:01",
+            ["FeedService:Aggregation:PollCron"] = "* * * * * ?",
+        });
+        await app.CreateCategoryAsync("sched");
+        var created = await app.Writer().PostAsJsonAsync("/api/sources", new { url = server.Url("/feed.xml").AbsoluteUri, categories = new[] { "sched" }, pollInterval = "00:00:02" });
+        created.EnsureSuccessStatusCode();
+        await app.WaitForFeedAsync("sched.rss", x => x.Contains("First of schedule", StringComparison.Ordinal));
+
+        // Publish upstream; nobody calls the API; the job picks the source up when it is due.
+        server.MapFeed("/feed.xml", PollingTests.Rss("Sched",
+            ("s2", "Second of schedule", "<p>2</p>", "Tue, 03 Nov 2026 09:00:00 GMT"),
+            ("s1", "First of schedule", "<p>1</p>", "Mon, 02 Nov 2026 09:00:00 GMT")), etag: "\"2\"");
+        var rss = await app.WaitForFeedAsync("sched.rss", x => x.Contains("Second of schedule", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.Contains($"<source url=\"{server.Url("/feed.xml")}\">Sched</source>", rss);
+        // Every poll after the first was conditional.
+        Assert.All(server.RequestsTo("/feed.xml").Skip(1), r => Assert.NotNull(r.Header("If-None-Match")));
+    }
+}
