@@ -15,24 +15,27 @@ internal static class MarkupWriter
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
     };
 
+    // Markup nested deeper than any real content is dropped: a hostile document must not exhaust the stack.
+    private const int MaxDepth = 100;
+
     public static string Write(IEnumerable<XNode> nodes, bool escapeText, Uri? resolveAgainst)
     {
         var output = new StringBuilder();
-        foreach (var node in nodes) WriteNode(node, output, escapeText, resolveAgainst);
+        foreach (var node in nodes) WriteNode(node, output, escapeText, resolveAgainst, depth: 0);
         return output.ToString();
     }
 
-    private static void WriteNode(XNode node, StringBuilder output, bool escapeText, Uri? resolveAgainst)
+    private static void WriteNode(XNode node, StringBuilder output, bool escapeText, Uri? resolveAgainst, int depth)
     {
         switch (node)
         {
             case XCData cdata: output.Append(cdata.Value); break;
             case XText text: output.Append(escapeText ? Escape(text.Value, inAttribute: false) : text.Value); break;
-            case XElement element: WriteElement(element, output, resolveAgainst); break;
+            case XElement element when depth < MaxDepth: WriteElement(element, output, resolveAgainst, depth + 1); break;
         }
     }
 
-    private static void WriteElement(XElement element, StringBuilder output, Uri? resolveAgainst)
+    private static void WriteElement(XElement element, StringBuilder output, Uri? resolveAgainst, int depth)
     {
         var name = element.Name.LocalName;
         output.Append('<').Append(name);
@@ -46,7 +49,7 @@ internal static class MarkupWriter
         }
         output.Append('>');
         if (VoidElements.Contains(name) && !element.Nodes().Any()) return;
-        foreach (var child in element.Nodes()) WriteNode(child, output, escapeText: true, resolveAgainst);
+        foreach (var child in element.Nodes()) WriteNode(child, output, escapeText: true, resolveAgainst, depth);
         output.Append("</").Append(name).Append('>');
     }
 
