@@ -45,6 +45,7 @@ internal static class AtomReader
         b.Updated = b.Date(Text(entry, ns + "updated")) ?? b.Date(Text(entry, ns + "modified"));
         foreach (var author in entry.Elements(ns + "author")) b.AddAuthor(Person(author, ns));
         foreach (var creator in entry.Elements(Dc + "creator")) b.AddAuthor(ElementText.Of(creator));
+        if (!b.HasAuthors) foreach (var author in InheritedAuthors(entry, ns)) b.AddAuthor(author);
         foreach (var category in entry.Elements(ns + "category")) b.AddCategory(ElementText.Attribute(category, "term") ?? ElementText.Attribute(category, "label"));
         foreach (var subject in entry.Elements(Dc + "subject")) b.AddCategory(ElementText.Of(subject));
         AddEnclosures(links, b, documentUrl);
@@ -60,6 +61,14 @@ internal static class AtomReader
         foreach (var link in AtomLinks.WithRel(links, "enclosure"))
             b.AddEnclosure(ElementText.Attribute(link, "href"), XmlBase.Of(link, documentUrl).Base,
                 ElementText.Attribute(link, "type"), ElementText.Attribute(link, "length"));
+    }
+
+    /// <summary>RFC 4287 4.2.1: an entry without authors has those of its atom:source, else those of the feed.</summary>
+    internal static IEnumerable<string?> InheritedAuthors(XElement entry, XNamespace ns)
+    {
+        var source = entry.Element(ns + "source")?.Elements(ns + "author").ToList() ?? [];
+        var authors = source.Count > 0 ? source : entry.Parent?.Elements(ns + "author").ToList() ?? [];
+        return authors.Select(a => Person(a, ns));
     }
 
     /// <summary>A person construct's name, else its e-mail; a bare text author is taken as the name.</summary>

@@ -13,15 +13,25 @@ internal static partial class HtmlUrls
     public static string Resolve(string html, Uri baseUri)
     {
         if (!html.Contains('<', StringComparison.Ordinal)) return html;
-        return UrlAttribute().Replace(html, match =>
+        try
+        {
+            return Rewrite(html, baseUri);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return html; // pathological markup: left for the consumer, who resolves against BaseUrl
+        }
+    }
+
+    private static string Rewrite(string html, Uri baseUri) =>
+        UrlAttribute().Replace(html, match =>
         {
             var value = match.Groups["value"].Value;
             if (!FeedUrls.TryResolve(WebUtility.HtmlDecode(value), baseUri, out var absolute)) return match.Value;
             var quote = match.Groups["quote"].Value;
             return $"{match.Groups["name"].Value}={quote}{MarkupWriter.Escape(absolute.AbsoluteUri, inAttribute: true)}{quote}";
         });
-    }
 
-    [GeneratedRegex("""(?<=<[a-zA-Z][^<>]*\s)(?<name>href|src)\s*=\s*(?<quote>["'])(?<value>[^"'<>]*)\k<quote>""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""(?<=<[a-zA-Z][^<>]*\s)(?<name>href|src)\s*=\s*(?<quote>["'])(?<value>[^"'<>]*)\k<quote>""", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 200)]
     private static partial Regex UrlAttribute();
 }

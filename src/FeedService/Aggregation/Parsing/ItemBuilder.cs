@@ -19,6 +19,8 @@ internal sealed class ItemBuilder(int number, ProblemLog problems)
     public string? Summary { get; set; }
     public string? Content { get; set; }
 
+    public bool HasAuthors => authors.Count > 0;
+
     public void Report(string problem) => problems.AddForItem(Number, problem);
 
     /// <summary>Null when absent; null and a problem when present but unreadable.</summary>

@@ -50,7 +50,7 @@ internal static class JsonFeedReader
             {
                 number++;
                 if (item.ValueKind != JsonValueKind.Object) { problems.AddForItem(number, "skipped: not a JSON object"); continue; }
-                try { items.Add(ReadItem(item, new ItemBuilder(number, problems), documentUrl)); }
+                try { items.Add(ReadItem(item, root, new ItemBuilder(number, problems), documentUrl)); }
                 catch (Exception e) when (e is not OutOfMemoryException) { problems.AddForItem(number, $"skipped: {e.Message}"); }
             }
         }
@@ -66,7 +66,7 @@ internal static class JsonFeedReader
             problems.ToList());
     }
 
-    private static ParsedItem ReadItem(JsonElement item, ItemBuilder b, Uri documentUrl)
+    private static ParsedItem ReadItem(JsonElement item, JsonElement feed, ItemBuilder b, Uri documentUrl)
     {
         b.Id = item.TryGetProperty("id", out var id) && id.ValueKind is JsonValueKind.String or JsonValueKind.Number
             ? ElementText.NullIfEmpty(id.ValueKind == JsonValueKind.Number ? id.GetRawText() : id.GetString())
@@ -76,6 +76,7 @@ internal static class JsonFeedReader
         b.Published = b.Date(String(item, "date_published"));
         b.Updated = b.Date(String(item, "date_modified"));
         foreach (var author in Authors(item)) b.AddAuthor(author);
+        if (!b.HasAuthors) foreach (var author in Authors(feed)) b.AddAuthor(author); // the feed's authors apply to items without their own
         if (item.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array)
             foreach (var tag in tags.EnumerateArray()) if (tag.ValueKind == JsonValueKind.String) b.AddCategory(tag.GetString());
         b.Summary = String(item, "summary");
@@ -91,7 +92,7 @@ internal static class JsonFeedReader
         return b.Build(b.Link is { } link ? new Uri(link) : documentUrl);
     }
 
-    /// <summary>1.1 "authors" array, else 1.0 "author" object; the item's own, or none.</summary>
+    /// <summary>1.1 "authors" array, else 1.0 "author" object.</summary>
     private static IEnumerable<string?> Authors(JsonElement item)
     {
         if (item.TryGetProperty("authors", out var authors) && authors.ValueKind == JsonValueKind.Array)

@@ -192,7 +192,7 @@ internal static class LenientXml
                     if (element.Attribute(attributeXName) is null) element.SetAttributeValue(attributeXName, value);
                 }
             }
-            catch (XmlException)
+            catch (Exception e) when (e is XmlException or ArgumentException)
             {
                 open.RemoveAt(open.Count - 1);
                 return; // a name XML cannot represent: drop the tag, keep its text

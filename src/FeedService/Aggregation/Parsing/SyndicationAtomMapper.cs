@@ -44,6 +44,7 @@ internal static class SyndicationAtomMapper
         b.Updated = SyndicationReader.Date(si.LastUpdatedTime) ?? b.Date(ElementText.Of(entry.Element(Atom + "updated")));
         foreach (var person in si.Authors) b.AddAuthor(SyndicationLinks.Person(person));
         foreach (var creator in entry.Elements(FeedNamespaces.DublinCore + "creator")) b.AddAuthor(ElementText.Of(creator));
+        if (!b.HasAuthors) foreach (var author in AtomReader.InheritedAuthors(entry, Atom)) b.AddAuthor(author);
         foreach (var category in si.Categories) b.AddCategory(ElementText.NullIfEmpty(category.Name) ?? category.Label);
         foreach (var subject in entry.Elements(FeedNamespaces.DublinCore + "subject")) b.AddCategory(ElementText.Of(subject));
         if (SyndicationLinks.WithRel(si.Links, "enclosure").Count() == AtomLinks.WithRel(links, "enclosure").Count())

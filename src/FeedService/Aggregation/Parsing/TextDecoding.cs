@@ -36,8 +36,9 @@ internal static partial class TextDecoding
             return utf16.GetString(body);
 
         var httpCharset = CharsetParameter(contentType);
-        var http = Lookup(httpCharset);
-        var inDocument = Lookup(inDocumentCharset);
+        // The bytes are not UTF-16/32 (no BOM, no zero bytes around ASCII): such a declaration is simply wrong.
+        var http = NotUnicode(Lookup(httpCharset));
+        var inDocument = NotUnicode(Lookup(inDocumentCharset));
         var declared = http ?? inDocument;
         var declaredName = http is not null ? httpCharset : inDocumentCharset;
 
@@ -52,7 +53,6 @@ internal static partial class TextDecoding
                 : $"declared charset '{declaredName}' but the bytes are not valid UTF-8; read as {fallback.WebName}");
             return fallback.GetString(body);
         }
-        if (IsUnicode(declared)) return declared.GetString(body);
         if (isUtf8 && !System.Text.Ascii.IsValid(body))
         {
             problems.Add($"declared charset '{declaredName}' but the bytes are valid UTF-8; read as utf-8");
@@ -63,7 +63,7 @@ internal static partial class TextDecoding
 
     private static Encoding Windows1252 => Encoding.GetEncoding(1252);
 
-    private static bool IsUnicode(Encoding e) => e is UnicodeEncoding or UTF32Encoding;
+    private static Encoding? NotUnicode(Encoding? e) => e is UnicodeEncoding or UTF32Encoding ? null : e;
 
     private static (Encoding, int)? FromByteOrderMark(ReadOnlySpan<byte> b)
     {

@@ -97,4 +97,11 @@ public sealed class EncodingTests
     {
         Assert.Equal(Title, Parse.Feed(Document("x-no-such-charset", new UTF8Encoding(false)), "text/xml; charset=bogus").Title);
     }
+
+    [Fact]
+    public void A_utf16_declaration_on_single_byte_text_is_ignored()
+    {
+        Assert.Equal(Title, Parse.Feed(Document("UTF-16", new UTF8Encoding(false))).Title);
+        Assert.Equal(Title, Parse.Feed(Document("utf-8", new UTF8Encoding(false)), "text/xml; charset=utf-16").Title);
+    }
 }

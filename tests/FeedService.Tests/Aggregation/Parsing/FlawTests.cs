@@ -246,4 +246,17 @@ public sealed class FlawTests
         Assert.Equal("one", Assert.Single(feed.Items).Title);
         Assert.Contains(feed.Problems, p => p.StartsWith("JSON is not well-formed", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Tag_soup_with_odd_names_and_unquoted_attributes_is_still_read()
+    {
+        var feed = Parse.Feed("""
+            <rss version=2.0><channel><title>Soup</title>
+              <item><title>One</title><link>http://example.com/1</link><: x="1">odd</:><enclosure url=http://example.com/1.mp3 length=10></item>
+              <item><title>Two</title><link>http://example.com/2</link></itemz>
+            </channel>
+            """);
+        Assert.Equal(["One", "Two"], feed.Items.Select(i => i.Title));
+        Assert.Equal("http://example.com/1.mp3", Assert.Single(feed.Items[0].Enclosures).Url);
+    }
 }

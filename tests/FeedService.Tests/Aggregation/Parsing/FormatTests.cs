@@ -233,4 +233,18 @@ public sealed class FormatTests
         Assert.Equal("https://elsewhere.example/2", two.Link);
         Assert.Equal("a &lt; b", two.Content);
     }
+
+    [Fact]
+    public void Entries_and_json_items_without_authors_inherit_them()
+    {
+        var atom = Parse.Feed(Parse.Atom("""
+            <entry><id>1</id><title>own</title><author><name>Own</name></author></entry>
+            <entry><id>2</id><title>source</title><source><author><name>Source Author</name></author></source></entry>
+            <entry><id>3</id><title>feed</title></entry>
+            """, "<author><name>Feed Author</name></author>"));
+        Assert.Equal([["Own"], ["Source Author"], ["Feed Author"]], atom.Items.Select(i => i.Authors));
+
+        var json = Parse.Feed("""{"version": "https://jsonfeed.org/version/1.1", "authors": [{"name": "Feed Author"}], "items": [{"id": "1"}, {"id": "2", "authors": [{"name": "Own"}]}]}""");
+        Assert.Equal([["Feed Author"], ["Own"]], json.Items.Select(i => i.Authors));
+    }
 }
