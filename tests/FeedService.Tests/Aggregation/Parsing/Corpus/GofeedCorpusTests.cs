@@ -21,10 +21,18 @@ public sealed class GofeedCorpusTests(ITestOutputHelper output)
 
         var compared = 0;
         var failures = new List<string>();
+        var errors = new List<string>();
+        var (withoutItems, readWithoutItems) = (0, 0);
         foreach (var feed in feeds)
         {
             var documentUrl = DocumentUrl(feed);
             var result = FeedParser.Parse(File.ReadAllBytes(feed.FullPath), null, documentUrl); // must never throw
+            if (result.Error is not null) errors.Add($"{feed.RelativePath}: {result.Error}");
+            if (feed.ExpectedItems is { Count: 0 })
+            {
+                withoutItems++;
+                if (result.Feed is { Items.Count: 0 }) readWithoutItems++;
+            }
             if (feed.ExpectedItems is not { Count: > 0 } expected) continue;
             compared++;
             if (CorpusComparison.FirstDifference(expected, result, documentUrl) is { } difference)
@@ -34,6 +42,8 @@ public sealed class GofeedCorpusTests(ITestOutputHelper output)
         var passRate = (compared - failures.Count) / (double)compared;
         Report($"gofeed corpus: {feeds.Count} feeds parsed; {compared - failures.Count}/{compared} with expected items match on count, title, link and id ({passRate:P1})");
         foreach (var failure in failures) Report("  differs: " + failure);
+        Report($"(not scored: {readWithoutItems}/{withoutItems} feeds where gofeed found no items also read with none; {errors.Count} documents are not feeds:)");
+        foreach (var error in errors) Report("  error: " + error);
         Assert.True(passRate >= RequiredPassRate, $"pass rate {passRate:P1} is under {RequiredPassRate:P0}:\n" + string.Join('\n', failures));
     }
 
