@@ -37,9 +37,9 @@ internal static class SyndicationReader
             problems.ReplaceWith(attempt);
             return feed with { Problems = problems.ToList() };
         }
-        catch (Exception e) when (e is XmlException or FormatException or ArgumentException or InvalidOperationException or NotSupportedException or OverflowException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return null;
+            return null; // whatever the formatter (or mapping its result) trips on, the tree reader reads
         }
     }
 

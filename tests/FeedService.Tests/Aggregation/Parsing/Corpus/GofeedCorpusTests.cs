@@ -76,7 +76,10 @@ public sealed class GofeedCorpusTests(ITestOutputHelper output)
             Report($"gofeed corpus not found; skipped because {GofeedCorpus.SkipVariable}=1");
             return null;
         }
-        Assert.Fail($"gofeed corpus not found: looked for shared/corpora/gofeed above {AppContext.BaseDirectory} and in ${GofeedCorpus.EnvironmentVariable}. " +
+        var configured = Environment.GetEnvironmentVariable(GofeedCorpus.EnvironmentVariable);
+        Assert.Fail("gofeed corpus not found: " + (string.IsNullOrEmpty(configured)
+                ? $"no shared/corpora/gofeed in any folder above {AppContext.BaseDirectory}. "
+                : $"{GofeedCorpus.EnvironmentVariable}={configured} is not a folder. ") +
             $"Put the corpus there, point {GofeedCorpus.EnvironmentVariable} at it, or set {GofeedCorpus.SkipVariable}=1 to skip.");
         return null;
     }
