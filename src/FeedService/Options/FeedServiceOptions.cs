@@ -70,6 +70,10 @@ public sealed class FeedsOptions
     /// <summary>Cache-Control max-age for feed responses, in seconds.</summary>
     [Range(0, 31_536_000)]
     public int MaxAgeSeconds { get; set; } = 300;
+
+    /// <summary>Cache-Control max-age for archive pages older than the newest, whose items no longer change.</summary>
+    [Range(0, 31_536_000)]
+    public int ArchiveMaxAgeSeconds { get; set; } = 604_800;
 }
 
 /// <summary>FeedService:Demo — first-start demo content.</summary>

@@ -151,6 +151,40 @@ public sealed class PostStore(Db db, TimeProvider clock)
         return items;
     }
 
+    private const string SelectFingerprints = """
+        SELECT p.id, p.updated_at FROM posts p
+        WHERE p.status = 'published' AND p.published_at <= @Now
+          AND (@CategoryId IS NULL OR EXISTS (SELECT 1 FROM post_categories pc WHERE pc.post_id = p.id AND pc.category_id = @CategoryId))
+        ORDER BY p.published_at ASC, p.id ASC
+        """;
+
+    /// <summary>
+    /// Every visible post of a feed, oldest first, as (id, updated_at text): enough to tell which archive pages
+    /// changed without loading their content.
+    /// </summary>
+    public async Task<List<(long Id, string UpdatedAt)>> FingerprintsAsync(long? categoryId, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<(long, string)>(new CommandDefinition(SelectFingerprints, new { CategoryId = categoryId, Now = now }, cancellationToken: ct))).AsList();
+    }
+
+    private const string SelectOldest = $"""
+        SELECT {Columns} FROM posts p
+        WHERE p.status = 'published' AND p.published_at <= @Now
+          AND (@CategoryId IS NULL OR EXISTS (SELECT 1 FROM post_categories pc WHERE pc.post_id = p.id AND pc.category_id = @CategoryId))
+        ORDER BY p.published_at ASC, p.id ASC
+        LIMIT @Limit OFFSET @Offset
+        """;
+
+    /// <summary>A slice of a feed's visible posts counted from the oldest (an archive page), oldest first, with their categories.</summary>
+    public async Task<List<Post>> OldestAsync(long? categoryId, DateTimeOffset now, int offset, int limit, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var items = (await c.QueryAsync<Post>(new CommandDefinition(SelectOldest, new { CategoryId = categoryId, Now = now, Offset = offset, Limit = limit }, cancellationToken: ct))).AsList();
+        await AttachCategoriesAsync(c, items, ct);
+        return items;
+    }
+
     private const string SelectBecameVisible = """
         SELECT DISTINCT c.slug FROM posts p
         JOIN post_categories pc ON pc.post_id = p.id JOIN categories c ON c.id = pc.category_id

@@ -11,7 +11,7 @@ namespace FeedService.Publishing;
 /// </summary>
 public sealed class FeedFiles
 {
-    public static readonly string[] Extensions = ["rss", "atom"];
+    public static readonly string[] Extensions = ["rss", "atom", "json"];
     private const string TempSuffix = ".tmp";
 
     public FeedFiles(IOptions<FeedsOptions> options, IHostEnvironment env)
@@ -25,12 +25,14 @@ public sealed class FeedFiles
     /// <summary>Raised after a document and its compressed copies were replaced or removed.</summary>
     public event Action<string>? Changed;
 
+    /// <summary>The full path of a feed file given relative to the folder ("tech.rss", "archive/tech/3.atom").</summary>
     public string PathOf(string fileName) => Path.Combine(Folder, fileName);
 
     /// <summary>Writes the document if its bytes differ from what is there; true when it did.</summary>
     public bool WriteIfChanged(string fileName, byte[] bytes)
     {
         var path = PathOf(fileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (SameBytes(path, bytes) && File.Exists(path + ".gz") && File.Exists(path + ".br")) return false;
         // Compressed copies first, the document last: whoever watches the document sees a complete set.
         WriteAtomically(path + ".gz", Gzip(bytes));
@@ -51,19 +53,48 @@ public sealed class FeedFiles
         return existed;
     }
 
+    /// <summary>Removes every document of a feed: its current documents and its whole archive.</summary>
+    public List<string> DeleteFeed(string slug)
+    {
+        var removed = Extensions.Select(ext => $"{slug}.{ext}").Where(Delete).ToList();
+        removed.AddRange(DeleteArchivePagesAbove(slug, 0));
+        var folder = PathOf(Path.Combine("archive", slug));
+        if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
+        return removed;
+    }
+
+    /// <summary>Removes the archive pages numbered above <paramref name="pages"/> (the history got shorter).</summary>
+    public List<string> DeleteArchivePagesAbove(string slug, int pages)
+    {
+        var folder = PathOf(Path.Combine("archive", slug));
+        if (!Directory.Exists(folder)) return [];
+        return Directory.EnumerateFiles(folder)
+            .Select(Path.GetFileName)
+            .Select(name => name!.Split('.'))
+            .Where(parts => parts.Length == 2 && Extensions.Contains(parts[1]) && int.TryParse(parts[0], out var page) && page > pages)
+            .Select(parts => ArchivePaths.Of(slug, int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), parts[1]))
+            .Where(Delete)
+            .ToList();
+    }
+
     /// <summary>The slugs that have a document on disk.</summary>
-    public IEnumerable<string> Slugs() =>
-        Directory.EnumerateFiles(Folder)
+    public IEnumerable<string> Slugs()
+    {
+        var archive = PathOf("archive");
+        var archived = Directory.Exists(archive) ? Directory.EnumerateDirectories(archive).Select(Path.GetFileName) : [];
+        return Directory.EnumerateFiles(Folder)
             .Select(Path.GetFileName)
             .Select(name => name!.Split('.'))
             .Where(parts => parts.Length == 2 && Extensions.Contains(parts[1]))
             .Select(parts => parts[0])
-            .Distinct();
+            .Concat(archived!)
+            .Distinct()!;
+    }
 
     /// <summary>Temp files left by a process that died mid-write: never served, safe to remove.</summary>
     public void RemoveLeftoverTempFiles()
     {
-        foreach (var temp in Directory.EnumerateFiles(Folder, "." + "*" + TempSuffix)) File.Delete(temp);
+        foreach (var temp in Directory.EnumerateFiles(Folder, "." + "*" + TempSuffix, SearchOption.AllDirectories)) File.Delete(temp);
     }
 
     private static bool SameBytes(string path, byte[] bytes)
@@ -74,7 +105,8 @@ public sealed class FeedFiles
 
     private void WriteAtomically(string path, byte[] bytes)
     {
-        var temp = Path.Combine(Folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
+        // The temp file sits in the target's own folder, so the rename never crosses file systems.
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))

@@ -10,26 +10,26 @@ public sealed class FeedModelBuilder(IOptions<SiteOptions> site, HtmlContent htm
 {
     private static readonly string Generator = $"FeedService {typeof(FeedModelBuilder).Assembly.GetName().Version?.ToString(3)}";
 
-    public FeedDocument ForCategory(Category category, IReadOnlyList<Post> posts, IReadOnlyDictionary<string, string> categoryNames) =>
+    public FeedDocument ForCategory(Category category, IReadOnlyList<Post> posts, IReadOnlyDictionary<string, string> categoryNames, ArchivePosition? archive = null) =>
         Build(category.Slug, category.FeedId, $"{site.Value.Title}: {category.Name}",
             string.IsNullOrWhiteSpace(category.Description) ? $"Posts in {category.Name}" : category.Description,
-            site.Value.Url($"categories/{category.Slug}"), category.UpdatedAt, posts, categoryNames);
+            site.Value.Url($"categories/{category.Slug}"), category.UpdatedAt, posts, categoryNames, archive);
 
-    public FeedDocument ForAll(string feedId, DateTimeOffset siteCreated, IReadOnlyList<Post> posts, IReadOnlyDictionary<string, string> categoryNames) =>
-        Build(Slugs.All, feedId, site.Value.Title, site.Value.Description, site.Value.Url(""), siteCreated, posts, categoryNames);
+    public FeedDocument ForAll(string feedId, DateTimeOffset siteCreated, IReadOnlyList<Post> posts, IReadOnlyDictionary<string, string> categoryNames, ArchivePosition? archive = null) =>
+        Build(Slugs.All, feedId, site.Value.Title, site.Value.Description, site.Value.Url(""), siteCreated, posts, categoryNames, archive);
 
     /// <summary>The page a post links to when it names no link of its own.</summary>
     public string PermalinkOf(long postId) => site.Value.Url($"posts/{postId}");
 
     private FeedDocument Build(string slug, string id, string title, string description, string home, DateTimeOffset whenEmpty,
-        IReadOnlyList<Post> posts, IReadOnlyDictionary<string, string> categoryNames)
+        IReadOnlyList<Post> posts, IReadOnlyDictionary<string, string> categoryNames, ArchivePosition? archive)
     {
         var entries = posts.Select(p => Entry(p, categoryNames)).ToList();
         // The feed's date is its newest item's (or, when empty, its own record's), never the render time:
         // the same data always renders the same bytes.
         var updated = entries.Count > 0 ? entries.Max(e => e.Updated) : whenEmpty;
         return new FeedDocument(slug, id, XmlText.Clean(title), XmlText.Clean(description), site.Value.Language, home, site.Value.Url("feeds/"),
-            updated, XmlText.Clean(site.Value.DefaultAuthor), Generator, entries);
+            updated, XmlText.Clean(site.Value.DefaultAuthor), Generator, entries, archive);
     }
 
     private FeedEntry Entry(Post post, IReadOnlyDictionary<string, string> categoryNames)

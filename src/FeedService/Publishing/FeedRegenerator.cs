@@ -27,6 +27,9 @@ public sealed class FeedRegenerator(
     private static readonly TriggerKey ScheduledPostTrigger = new("scheduled-post", "publishing");
     private DateTimeOffset? _lastRunNow;
 
+    // Per feed, the hash of each archive page as last written: a page is rendered again only when it changes.
+    private readonly Dictionary<string, string[]> _archivePages = new(StringComparer.Ordinal);
+
     // Quartz never runs the job twice at once; this also covers runs started outside the scheduler.
     private readonly SemaphoreSlim _oneRunAtATime = new(1, 1);
 
@@ -69,20 +72,19 @@ public sealed class FeedRegenerator(
             var names = all.ToDictionary(c => c.Slug, c => c.Name, StringComparer.Ordinal);
             IEnumerable<string> targets = everything ? bySlug.Keys.Append(Slugs.All).Concat(files.Slugs()) : dirty;
 
+            if (everything) _archivePages.Clear();
             foreach (var slug in targets.Distinct().Order(StringComparer.Ordinal))
             {
                 ct.ThrowIfCancellationRequested();
-                var doc = await ModelAsync(slug, bySlug, names, now, ct);
-                if (doc is null)
+                if (slug != Slugs.All && !bySlug.ContainsKey(slug))
                 {
-                    // The category was deleted: its feeds go too (404 from now on).
-                    foreach (var ext in FeedFiles.Extensions)
-                        if (files.Delete($"{slug}.{ext}")) changed.Add($"-{slug}.{ext}");
+                    // The category was deleted: its feeds and archive go too (404 from now on).
+                    changed.AddRange(files.DeleteFeed(slug).Select(f => "-" + f));
+                    _archivePages.Remove(slug);
                     continue;
                 }
                 rendered++;
-                if (files.WriteIfChanged($"{slug}.rss", FeedWriters.Rss(doc))) changed.Add($"{slug}.rss");
-                if (files.WriteIfChanged($"{slug}.atom", FeedWriters.Atom(doc))) changed.Add($"{slug}.atom");
+                changed.AddRange(await RenderFeedAsync(slug, bySlug.GetValueOrDefault(slug), names, now, ct));
             }
 
             _lastRunNow = now;
@@ -102,16 +104,59 @@ public sealed class FeedRegenerator(
         }
     }
 
-    private async Task<FeedDocument?> ModelAsync(string slug, Dictionary<string, Category> bySlug, Dictionary<string, string> names, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Renders one feed: its current document (the newest ItemsPerFeed items) and the RFC 5005 archive pages whose
+    /// content or position changed. Page k holds items (k-1)·N+1 … k·N counted from the oldest, so a new post
+    /// changes only the current document and the newest page (a full page never changes again).
+    /// </summary>
+    private async Task<List<string>> RenderFeedAsync(string slug, Category? category, Dictionary<string, string> names, DateTimeOffset now, CancellationToken ct)
     {
-        var limit = options.Value.ItemsPerFeed;
-        if (slug == Slugs.All)
+        var n = options.Value.ItemsPerFeed;
+        var (feedId, siteCreated) = category is null ? await site.AllFeedAsync(ct) : (category.FeedId, category.UpdatedAt);
+        FeedDocument Model(IReadOnlyList<Post> items, ArchivePosition? position) => category is null
+            ? models.ForAll(feedId, siteCreated, items, names, position)
+            : models.ForCategory(category, items, names, position);
+
+        var prints = await posts.FingerprintsAsync(category?.Id, now, ct);
+        var archived = Math.Max(0, prints.Count - n);
+        var pages = (archived + n - 1) / n;
+        var changed = new List<string>();
+
+        var current = Model(await posts.VisibleAsync(category?.Id, now, n, ct), pages > 0 ? new ArchivePosition(null, pages, null) : null);
+        WriteAll(current, $"{slug}.", changed);
+
+        var known = _archivePages.GetValueOrDefault(slug) ?? [];
+        var hashes = new string[pages];
+        var feedPrint = category is null ? "all" : $"{category.Name}\u001f{category.Description}\u001f{category.UpdatedAt.UtcTicks}";
+        for (var page = 1; page <= pages; page++)
         {
-            var (feedId, createdAt) = await site.AllFeedAsync(ct);
-            return models.ForAll(feedId, createdAt, await posts.VisibleAsync(null, now, limit, ct), names);
+            var from = (page - 1) * n;
+            var count = Math.Min(n, archived - from);
+            hashes[page - 1] = PageHash(feedPrint, page, page == pages, prints.GetRange(from, count));
+            if (page <= known.Length && known[page - 1] == hashes[page - 1]) continue;
+            var items = await posts.OldestAsync(category?.Id, now, from, count, ct);
+            items.Reverse();
+            var doc = Model(items, new ArchivePosition(page, page > 1 ? page - 1 : null, page < pages ? page + 1 : null));
+            WriteAll(doc, $"archive/{slug}/{page.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", changed);
         }
-        if (!bySlug.TryGetValue(slug, out var category)) return null;
-        return models.ForCategory(category, await posts.VisibleAsync(category.Id, now, limit, ct), names);
+        changed.AddRange(files.DeleteArchivePagesAbove(slug, pages).Select(f => "-" + f));
+        _archivePages[slug] = hashes;
+        return changed;
+    }
+
+    private void WriteAll(FeedDocument doc, string pathWithoutExtension, List<string> changed)
+    {
+        if (files.WriteIfChanged(pathWithoutExtension + "rss", FeedWriters.Rss(doc))) changed.Add(pathWithoutExtension + "rss");
+        if (files.WriteIfChanged(pathWithoutExtension + "atom", FeedWriters.Atom(doc))) changed.Add(pathWithoutExtension + "atom");
+        if (files.WriteIfChanged(pathWithoutExtension + "json", JsonFeedWriter.Write(doc))) changed.Add(pathWithoutExtension + "json");
+    }
+
+    /// <summary>What an archive page's bytes depend on: its items and their update times, its place in the chain, the feed's own fields.</summary>
+    private static string PageHash(string feedPrint, int page, bool newest, List<(long Id, string UpdatedAt)> items)
+    {
+        var text = new System.Text.StringBuilder(feedPrint).Append('|').Append(page).Append('|').Append(newest);
+        foreach (var (id, updated) in items) text.Append('|').Append(id).Append('@').Append(updated);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     /// <summary>A scheduled post appears by itself: the job is woken at the moment it goes live.</summary>

@@ -11,6 +11,7 @@ public static class FeedWriters
     public const string AtomNs = "http://www.w3.org/2005/Atom";
     public const string ContentNs = "http://purl.org/rss/1.0/modules/content/";
     public const string DcNs = "http://purl.org/dc/elements/1.1/";
+    public const string HistoryNs = "http://purl.org/syndication/history/1.0";
 
     private static readonly XmlWriterSettings Settings = new()
     {
@@ -33,7 +34,7 @@ public static class FeedWriters
             item.Categories.Clear();
             foreach (var category in entry.Categories) item.Categories.Add(new SyndicationCategory(category.Label));
         }
-        return Write(w => new Rss20FeedFormatter(feed, serializeExtensionsAsAtom: true).WriteTo(new RssXmlWriter(w)));
+        return Write(w => new Rss20FeedFormatter(feed, serializeExtensionsAsAtom: true).WriteTo(new RssXmlWriter(w, doc.IsArchive)));
     }
 
     public static byte[] Atom(FeedDocument doc)
@@ -45,6 +46,7 @@ public static class FeedWriters
             foreach (var author in entry.Authors) item.Authors.Add(new SyndicationPerson(null, author, null));
             item.Content = SyndicationContent.CreateHtmlContent(entry.ContentHtml);
         }
+        if (doc.IsArchive) feed.AttributeExtensions.Add(new XmlQualifiedName("fh", "http://www.w3.org/2000/xmlns/"), HistoryNs);
         return Write(w => new Atom10FeedFormatter(feed).WriteTo(w));
     }
 
@@ -62,8 +64,23 @@ public static class FeedWriters
         };
         feed.Links.Add(new SyndicationLink(new Uri(doc.HomeUrl), "alternate", null, "text/html", 0));
         feed.Links.Add(new SyndicationLink(new Uri(doc.SelfUrl(extension)), "self", null, MediaTypes.Of(extension), 0));
+        AddArchiveLinks(feed, doc, extension);
         feed.Items = doc.Entries.Select(BuildItem).ToList();
         return feed;
+    }
+
+    /// <summary>RFC 5005: current, prev-archive and next-archive links, and fh:archive on archive documents.</summary>
+    private static void AddArchiveLinks(SyndicationFeed feed, FeedDocument doc, string extension)
+    {
+        if (doc.Archive is not { } archive) return;
+        var type = MediaTypes.Of(extension);
+        if (archive.Page is not null)
+        {
+            feed.Links.Add(new SyndicationLink(new Uri(doc.CurrentUrl(extension)), "current", null, type, 0));
+            feed.ElementExtensions.Add(new XElement(XName.Get("archive", HistoryNs)));
+        }
+        if (archive.PrevArchive is { } prev) feed.Links.Add(new SyndicationLink(new Uri(doc.PageUrl(prev, extension)), "prev-archive", null, type, 0));
+        if (archive.NextArchive is { } next) feed.Links.Add(new SyndicationLink(new Uri(doc.PageUrl(next, extension)), "next-archive", null, type, 0));
     }
 
     private static SyndicationItem BuildItem(FeedEntry entry)
@@ -105,11 +122,22 @@ public static class MediaTypes
 {
     public const string Rss = "application/rss+xml; charset=utf-8";
     public const string Atom = "application/atom+xml; charset=utf-8";
+    public const string Json = "application/feed+json; charset=utf-8";
+
+    /// <summary>The Content-Type a feed file is served with.</summary>
+    public static string ServedAs(string extension) => extension switch
+    {
+        "rss" => Rss,
+        "atom" => Atom,
+        "json" => Json,
+        _ => throw new ArgumentOutOfRangeException(nameof(extension), extension, "unknown feed format"),
+    };
 
     public static string Of(string extension) => extension switch
     {
         "rss" => "application/rss+xml",
         "atom" => "application/atom+xml",
+        "json" => "application/feed+json",
         _ => throw new ArgumentOutOfRangeException(nameof(extension), extension, "unknown feed format"),
     };
 }

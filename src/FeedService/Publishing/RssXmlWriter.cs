@@ -8,7 +8,7 @@ namespace FeedService.Publishing;
 /// renames the prefix to "atom", writes the zone as "+0000", declares the content: and dc: prefixes
 /// on the root, and passes everything else through.
 /// </summary>
-internal sealed class RssXmlWriter(XmlWriter inner) : XmlWriter
+internal sealed class RssXmlWriter(XmlWriter inner, bool declareHistory = false) : XmlWriter
 {
     private const string FormatterPrefix = "a10";
     private const string StandardPrefix = "atom";
@@ -26,6 +26,7 @@ internal sealed class RssXmlWriter(XmlWriter inner) : XmlWriter
         {
             inner.WriteAttributeString("xmlns", "content", XmlnsNamespace, FeedWriters.ContentNs);
             inner.WriteAttributeString("xmlns", "dc", XmlnsNamespace, FeedWriters.DcNs);
+            if (declareHistory) inner.WriteAttributeString("xmlns", "fh", XmlnsNamespace, FeedWriters.HistoryNs);
         }
     }
 

@@ -9,7 +9,8 @@ namespace FeedService.Serving;
 public sealed record FeedVariant(byte[] Body, EntityTagHeaderValue ETag, string? ContentEncoding);
 
 /// <summary>A feed document as served: identity, gzip and brotli variants, and when it last changed on disk.</summary>
-public sealed record ServedFeed(string ContentType, DateTimeOffset LastModified, FeedVariant Identity, FeedVariant? Gzip, FeedVariant? Brotli);
+/// <remarks>Immutable: an archive page that a newer page follows, whose items can no longer change.</remarks>
+public sealed record ServedFeed(string ContentType, DateTimeOffset LastModified, FeedVariant Identity, FeedVariant? Gzip, FeedVariant? Brotli, bool Immutable = false);
 
 /// <summary>
 /// Feed files held in memory so a request costs no disk I/O. An entry is dropped whenever the
@@ -31,12 +32,16 @@ public sealed class FeedCache
         };
     }
 
-    /// <summary>The document named <paramref name="fileName"/> (already validated), or null when there is none.</summary>
-    public ServedFeed? Get(string fileName, string contentType)
+    /// <summary>
+    /// The document at <paramref name="fileName"/> (already validated, relative to feeds/), or null when there is none.
+    /// For an archive page, <paramref name="nextPage"/> names the page after it: when that exists, this one is immutable.
+    /// </summary>
+    public ServedFeed? Get(string fileName, string contentType, string? nextPage = null)
     {
         if (_entries.TryGetValue(fileName, out var cached)) return cached;
         var generation = Volatile.Read(ref _generation);
         var loaded = Load(fileName, contentType);
+        if (loaded is not null && nextPage is not null && File.Exists(_files.PathOf(nextPage))) loaded = loaded with { Immutable = true };
         // Missing files are not remembered (random names must not grow the cache), and a load that raced
         // with a rewrite is not kept (it may hold the old bytes).
         if (loaded is not null && generation == Volatile.Read(ref _generation)) _entries.TryAdd(fileName, loaded);

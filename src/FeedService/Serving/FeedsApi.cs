@@ -9,30 +9,52 @@ namespace FeedService.Serving;
 
 public static partial class FeedsApi
 {
-    /// <summary>The only names that ever reach the file system: a slug and a known extension.</summary>
-    [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*\\.(rss|atom)$", RegexOptions.CultureInvariant)]
+    /// <summary>The only names that ever reach the file system: a slug and a known extension...</summary>
+    [GeneratedRegex("^([a-z0-9]+(?:-[a-z0-9]+)*)\\.(rss|atom|json)$", RegexOptions.CultureInvariant)]
     private static partial Regex FeedFileName();
+
+    /// <summary>...or, for an archive page, a page number and a known extension.</summary>
+    [GeneratedRegex("^([1-9][0-9]{0,8})\\.(rss|atom|json)$", RegexOptions.CultureInvariant)]
+    private static partial Regex ArchiveFileName();
 
     public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/feeds/{file}", [HttpMethods.Get, HttpMethods.Head], Serve)
+        app.MapMethods("/feeds/{file}", [HttpMethods.Get, HttpMethods.Head], ServeCurrent)
+            .WithTags("Feeds").Produces(200).Produces(304).ProducesProblem(404);
+        app.MapMethods("/feeds/archive/{slug}/{file}", [HttpMethods.Get, HttpMethods.Head], ServeArchive)
             .WithTags("Feeds").Produces(200).Produces(304).ProducesProblem(404);
         return app;
     }
 
-    private static IResult Serve(string file, HttpContext context, FeedCache cache, IOptions<FeedsOptions> options)
+    private static IResult ServeCurrent(string file, HttpContext context, FeedCache cache, IOptions<FeedsOptions> options)
+    {
+        var match = FeedFileName().Match(file);
+        var feed = match.Success ? cache.Get(file, MediaTypes.ServedAs(match.Groups[2].Value)) : null;
+        return Serve(context, feed, options.Value.MaxAgeSeconds,
+            $"There is no feed '{file}'. Feeds are /feeds/{{slug}}.rss, .atom and .json, where slug is a category or 'all'.");
+    }
+
+    /// <summary>An RFC 5005 archive page. Pages older than the newest never change, so they may be cached for long.</summary>
+    private static IResult ServeArchive(string slug, string file, HttpContext context, FeedCache cache, IOptions<FeedsOptions> options)
+    {
+        var match = ArchiveFileName().Match(file);
+        var valid = match.Success && Categories.Slugs.IsValid(slug);
+        var feed = valid ? cache.Get($"archive/{slug}/{file}", MediaTypes.ServedAs(match.Groups[2].Value), NextPageOf(slug, match)) : null;
+        var maxAge = feed?.Immutable == true ? options.Value.ArchiveMaxAgeSeconds : options.Value.MaxAgeSeconds;
+        return Serve(context, feed, maxAge, $"There is no archive page '{slug}/{file}'.");
+    }
+
+    private static string NextPageOf(string slug, Match match) =>
+        ArchivePaths.Of(slug, int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1, match.Groups[2].Value);
+
+    private static IResult Serve(HttpContext context, ServedFeed? feed, int maxAgeSeconds, string notFound)
     {
         var response = context.Response;
         response.Headers.AccessControlAllowOrigin = "*";
-        var match = FeedFileName().Match(file);
-        var feed = match.Success ? cache.Get(file, match.Groups[1].Value == "rss" ? MediaTypes.Rss : MediaTypes.Atom) : null;
-        if (feed is null)
-        {
-            return Problems.NotFound($"There is no feed '{file}'. Feeds are /feeds/{{slug}}.rss and /feeds/{{slug}}.atom, where slug is a category or 'all'.");
-        }
+        if (feed is null) return Problems.NotFound(notFound);
 
         var variant = ChooseVariant(context.Request, feed);
-        response.Headers.CacheControl = $"public, max-age={options.Value.MaxAgeSeconds}";
+        response.Headers.CacheControl = $"public, max-age={maxAgeSeconds}";
         response.Headers.Vary = HeaderNames.AcceptEncoding;
         response.Headers.AccessControlExposeHeaders = "ETag, Last-Modified, Link";
         if (variant.ContentEncoding is not null) response.Headers.ContentEncoding = variant.ContentEncoding;

@@ -27,6 +27,8 @@ public sealed class FeedServingTests : IAsyncLifetime
     [InlineData("tech.atom", "application/atom+xml")]
     [InlineData("all.rss", "application/rss+xml")]
     [InlineData("all.atom", "application/atom+xml")]
+    [InlineData("tech.json", "application/feed+json")]
+    [InlineData("all.json", "application/feed+json")]
     public async Task Get_serves_the_file_with_caching_headers(string file, string mediaType)
     {
         var response = await _client.GetAsync($"/feeds/{file}");
@@ -138,7 +140,14 @@ public sealed class FeedServingTests : IAsyncLifetime
 
     [Theory]
     [InlineData("/feeds/nope.rss")]
-    [InlineData("/feeds/tech.json")]
+    [InlineData("/feeds/tech.xml")]
+    [InlineData("/feeds/archive/tech/0.rss")]
+    [InlineData("/feeds/archive/tech/01.atom")]
+    [InlineData("/feeds/archive/tech/99.json")]
+    [InlineData("/feeds/archive/Tech/1.rss")]
+    [InlineData("/feeds/archive/tech/1.rss.gz")]
+    [InlineData("/feeds/archive/..%2F..%2Fdata/1.rss")]
+    [InlineData("/feeds/archive/tech/..%2F..%2Ftech.rss")]
     [InlineData("/feeds/Tech.rss")]
     [InlineData("/feeds/tech.rss.gz")]
     [InlineData("/feeds/.gitkeep")]
