@@ -5,6 +5,8 @@ using FeedService.Options;
 using FeedService.Posts;
 using FeedService.Publishing;
 using FeedService.Serving;
+using FeedService.Serving.Embed;
+using FeedService.Serving.Pages;
 using FeedService.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
@@ -19,6 +21,8 @@ builder.Services.AddStorage();
 builder.Services.AddApiKeys();
 builder.Services.AddPublishing();
 builder.Services.AddAggregation();
+builder.Services.AddSitePages();
+builder.Services.AddEmbedWidgets();
 builder.Services.AddQuartz(q =>
 {
     // Scheduler names are process-wide in Quartz; a unique one lets several apps share a process (tests).
@@ -48,6 +52,10 @@ app.MapPostsApi();
 app.MapSourcesApi();
 app.MapFeeds();
 app.MapHealth();
+app.MapSitePages();
+app.MapSiteAssets();
+app.MapPublishedFeedsOpml();
+app.MapEmbed();
 
 app.Run();
 return 0;
