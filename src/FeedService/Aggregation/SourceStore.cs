@@ -62,18 +62,18 @@ public sealed class SourceStore(Db db)
 
     private const string Insert = """
         INSERT INTO sources (url, requested_url, poll_interval_seconds, enabled, next_poll_at, created_at, updated_at)
-        VALUES (@Url, @RequestedUrl, @PollIntervalSeconds, 1, @Now, @Now, @Now)
+        VALUES (@Url, @RequestedUrl, @PollIntervalSeconds, 1, @NextPollAt, @Now, @Now)
         RETURNING id
         """;
 
-    /// <summary>Stores a new source, due at once; null when a source with that URL exists.</summary>
-    public async Task<long?> CreateAsync(string url, string requestedUrl, IReadOnlyList<string> categories, long? pollIntervalSeconds, DateTimeOffset now, CancellationToken ct = default)
+    /// <summary>Stores a new source, first due at <paramref name="nextPollAt"/>; null when a source with that URL exists.</summary>
+    public async Task<long?> CreateAsync(string url, string requestedUrl, IReadOnlyList<string> categories, long? pollIntervalSeconds, DateTimeOffset now, DateTimeOffset nextPollAt, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         try
         {
-            var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(Insert, new { Url = url, RequestedUrl = requestedUrl, PollIntervalSeconds = pollIntervalSeconds, Now = now }, tx, cancellationToken: ct));
+            var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(Insert, new { Url = url, RequestedUrl = requestedUrl, PollIntervalSeconds = pollIntervalSeconds, Now = now, NextPollAt = nextPollAt }, tx, cancellationToken: ct));
             await LinkCategoriesAsync(c, tx, id, categories, ct);
             await tx.CommitAsync(ct);
             return id;

@@ -72,7 +72,10 @@ public static class SourcesApi
         if (reason is not null) return Problems.Invalid("url", reason);
         if (known.Contains(feedUrl!.AbsoluteUri)) return Problems.Conflict($"{input.Url} leads to {feedUrl}, which is already a source.");
 
-        var id = await store.CreateAsync(feedUrl.AbsoluteUri, input.Url.AbsoluteUri, input.Categories, input.IntervalSeconds, clock.GetUtcNow(), ct);
+        // Not due until the fetch just made is recorded (which sets the real next poll): the polling job must not
+        // fetch it meanwhile without the validators.
+        var now = clock.GetUtcNow();
+        var id = await store.CreateAsync(feedUrl.AbsoluteUri, input.Url.AbsoluteUri, input.Categories, input.IntervalSeconds, now, now + options.Value.MaxPollInterval, ct);
         if (id is null) return Problems.Conflict($"{feedUrl} is already a source.");
         var source = (await store.GetAsync(id.Value, ct))!;
         var found = await poller.ApplyAsync(source, fetch!, parsed, ct);

@@ -52,7 +52,8 @@ public static class SourcesImport
                 existingCategories.Add(slug);
             }
             var slugs = outline.Categories.Select(c => c.Slug).Distinct().ToList();
-            var id = await store.CreateAsync(url.AbsoluteUri, url.AbsoluteUri, slugs, null, clock.GetUtcNow(), ct);
+            var now = clock.GetUtcNow();
+            var id = await store.CreateAsync(url.AbsoluteUri, url.AbsoluteUri, slugs, null, now, now, ct);
             if (id is null) duplicates.Add(new(url.AbsoluteUri, "already a source"));
             else added.Add(new(id.Value, url.AbsoluteUri, slugs));
         }

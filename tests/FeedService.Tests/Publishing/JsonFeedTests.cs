@@ -19,6 +19,8 @@ public sealed class JsonFeedTests : IAsyncLifetime
             last = await _app.CreatePostAsync(new { title = $"Post {i} <b>&</b>", summary = "<p>Short <em>excerpt</em> &amp; more</p>", content = $"<p>Body {i} <a href=\"/x\">x</a></p>", author = "Ann", categories = new[] { "tech", "life" }, publishedAt = $"2026-03-0{i}T10:00:00Z" });
         foreach (var file in new[] { "tech.json", "tech.rss", "tech.atom", "all.json", "all.rss", "all.atom" })
             await _app.WaitForFeedAsync(file, x => x.Contains(last.Guid, StringComparison.Ordinal));
+        // A run that started before "life" existed may have labelled it by its slug; the run its creation asked for fixes that.
+        await _app.RegenerateAsync();
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();

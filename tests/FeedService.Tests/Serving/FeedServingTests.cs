@@ -16,8 +16,8 @@ public sealed class FeedServingTests : IAsyncLifetime
         _client = _app.CreateClient();
         await _app.CreateCategoryAsync("tech", "Tech");
         var post = await _app.CreatePostAsync(new { title = "Serving test", content = "<p>Body</p>", categories = new[] { "tech" }, publishedAt = "2026-01-02T03:04:05Z" });
-        await _app.WaitForFeedAsync("tech.rss", x => x.Contains(post.Guid, StringComparison.Ordinal));
-        await _app.WaitForFeedAsync("tech.atom", x => x.Contains(post.Guid, StringComparison.Ordinal));
+        foreach (var file in new[] { "tech.rss", "tech.atom", "tech.json", "all.rss", "all.atom", "all.json" })
+            await _app.WaitForFeedAsync(file, x => x.Contains(post.Guid, StringComparison.Ordinal));
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -156,7 +156,7 @@ public sealed class FeedServingTests : IAsyncLifetime
     [InlineData("/feeds/%2Fetc%2Fpasswd")]
     [InlineData("/feeds/C:%5Cwindows%5Cwin.rss")]
     [InlineData("/feeds/tech..rss")]
-    [InlineData("/feeds/..")]
+    [InlineData("/feeds/%2e%2e/data/feedservice.db")]
     [InlineData("/feeds/-tech.rss")]
     public async Task Unknown_and_malicious_names_get_404_problem_json(string path)
     {
