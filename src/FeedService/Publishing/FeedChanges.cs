@@ -38,8 +38,15 @@ public sealed class FeedChanges(ISchedulerFactory schedulerFactory)
     public async Task RequestRunAsync(CancellationToken ct = default)
     {
         if (Interlocked.Exchange(ref _runRequested, 1) == 1) return;
-        var scheduler = await schedulerFactory.GetScheduler(ct);
-        await scheduler.TriggerJob(RegenerateFeedsJob.Key, null, ct);
+        try
+        {
+            var scheduler = await schedulerFactory.GetScheduler(ct);
+            await scheduler.TriggerJob(RegenerateFeedsJob.Key, null, ct);
+        }
+        catch (SchedulerException) when (!ct.IsCancellationRequested)
+        {
+            // The service is stopping. The write is stored; the first run after the next start renders everything.
+        }
     }
 
     /// <summary>Takes the dirty set for one run. Requests made after this start a new run.</summary>

@@ -163,8 +163,16 @@ public sealed class FeedRegenerator(
     private async Task ScheduleNextScheduledPostAsync(DateTimeOffset now, CancellationToken ct)
     {
         var next = await posts.NextScheduledAsync(now, ct);
-        var scheduler = await schedulerFactory.GetScheduler(ct);
-        // A run that finishes while the service stops has nothing left to schedule for.
+        IScheduler scheduler;
+        try
+        {
+            scheduler = await schedulerFactory.GetScheduler(ct);
+        }
+        catch (SchedulerException) when (!ct.IsCancellationRequested)
+        {
+            // The service is stopping: there is nothing left to wake, and the next start renders everything anyway.
+            return;
+        }
         if (await scheduler.GetStatus(ct) is SchedulerStatus.ShuttingDown or SchedulerStatus.Shutdown) return;
         if (next is null)
         {
