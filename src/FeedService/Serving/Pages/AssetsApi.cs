@@ -9,6 +9,7 @@ public static class AssetsApi
     {
         var group = app.MapGroup("/assets").WithTags("Pages").ExcludeFromDescription();
         group.MapMethods("/site.css", [HttpMethods.Get, HttpMethods.Head], Stylesheet);
+        group.MapMethods("/icon.svg", [HttpMethods.Get, HttpMethods.Head], Icon);
         return group;
     }
 
@@ -16,5 +17,13 @@ public static class AssetsApi
     {
         SecurityHeaders.Common(context.Response);
         return CachedBody.Result(context, SiteStylesheet.Bytes, "text/css; charset=utf-8", CacheControl);
+    }
+
+    private static IResult Icon(HttpContext context)
+    {
+        SecurityHeaders.Common(context.Response);
+        // An SVG opened on its own is a document: it may run nothing and load nothing.
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'";
+        return CachedBody.Result(context, SiteIcon.Bytes, "image/svg+xml", CacheControl);
     }
 }

@@ -49,7 +49,7 @@ public static class SiteStylesheet
         .categories h2 { display: inline; margin-right: 0.5rem; }
         .count { color: var(--muted); font-size: 0.9rem; white-space: nowrap; }
         .categories p { margin: 0.25rem 0 0; }
-        .post-summary { padding: 1.25rem 0; border-bottom: 1px solid var(--rule); }
+        .post-summary { padding: 1.25rem 0; border-top: 1px solid var(--rule); }
         .post-summary h2 a { color: var(--text); text-decoration: none; }
         .post-summary h2 a:hover, .post-summary h2 a:focus-visible { color: var(--accent); text-decoration: underline; }
         .excerpt { margin: 0.25rem 0 0; }

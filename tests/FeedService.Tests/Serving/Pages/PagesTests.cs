@@ -309,4 +309,17 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
         Assert.NotEqual(etag, compressed.Headers.ETag);
         Assert.Contains("Accept-Encoding", compressed.Headers.Vary);
     }
+
+    [Fact]
+    public async Task Icon_is_an_svg_that_runs_nothing_with_an_etag()
+    {
+        var (_, doc, _) = await site.PageAsync("/");
+        var href = doc.Head!.QuerySelector("link[rel=icon]")!.GetAttribute("href")!;
+        Assert.StartsWith(SiteFixture.Absolute("assets/icon.svg"), href);
+        var response = await site.Client.GetAsync(new Uri(href).PathAndQuery);
+        Assert.Equal("image/svg+xml", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.False(response.Headers.ETag!.IsWeak);
+        Assert.DoesNotContain("<script", await response.Content.ReadAsStringAsync());
+    }
 }
