@@ -7,7 +7,8 @@
 #   - python3-feedparser (Debian's /usr/bin/python3): bozo, entries, ids, links, dates
 #   - curl: ETag / If-None-Match -> 304, gzip negotiation
 # It also aggregates its own Atom feed into a "mirror" category (provenance, a conditional second
-# poll) and runs the published binary's inspect command on a served feed.
+# poll), runs the published binary's inspect command on a served feed, and starts a second instance
+# with 3 items per document to walk the RFC 5005 archive chain in Atom, RSS and JSON Feed.
 # Run from anywhere (it changes to the repository root). Prints "interop: OK" on success.
 # Needs: dotnet, curl, gzip, jing, newsboat, /usr/bin/python3 with feedparser (see .ci/run).
 set -euo pipefail
@@ -56,16 +57,22 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/feedservice-interop.XXXXXX")
 APP_DIR="$WORK/app"
 APP_LOG="$WORK/app.log"
 APP_PID=""
+APP2_PID=""
+
+stop_pid() { # stop_pid PID: TERM, then KILL after 10 s; only processes this script started
+    local pid=$1
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done   # at most 10 s
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
 
 cleanup() {
     local rc=$?
     trap - EXIT
-    if [[ -n $APP_PID ]] && kill -0 "$APP_PID" 2>/dev/null; then
-        kill -TERM "$APP_PID" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done   # at most 10 s
-        kill -0 "$APP_PID" 2>/dev/null && kill -KILL "$APP_PID" 2>/dev/null || true
-        wait "$APP_PID" 2>/dev/null || true
-    fi
+    stop_pid "$APP_PID"
+    stop_pid "$APP2_PID"
     if [[ $rc -ne 0 && -s $APP_LOG ]]; then
         echo "---- last 40 lines of the app's log ($APP_LOG) ----" >&2
         tail -n 40 "$APP_LOG" >&2 || true
@@ -389,6 +396,100 @@ for feed in "$CATEGORY.rss" "$CATEGORY.atom" all.atom; do
     cmp -s "$h.any" "$h.body" || failed "/feeds/$feed: curl --compressed body differs from the identity body"
     log "HTTP: /feeds/$feed ETag $etag -> 304, gzip ($gz_etag) decodes to the same $(wc -c <"$h.body") bytes"
 done
+
+# ---------------------------------------------------------------------------- RFC 5005 archives
+# A second instance with 3 items per document, so the 9 demo posts make a current feed of 3 and
+# archive pages of 3 and 3. Every document of the chain, in every format, goes to the judges, and the
+# walk from the current document must see every demo post exactly once.
+PORT2=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+BASE2="http://127.0.0.1:$PORT2"
+mkdir -p "$WORK/data2" "$WORK/feeds2" "$WORK/archive"
+(
+    cd "$APP_DIR"
+    export ASPNETCORE_URLS="$BASE2" FeedService__Site__BaseUrl="$BASE2" \
+        FeedService__Storage__DatabasePath="$WORK/data2/feedservice.db" FeedService__Feeds__OutputPath="$WORK/feeds2" \
+        FeedService__Auth__ApiKeys__0="$API_KEY" FeedService__Demo__Seed=true FeedService__Feeds__ItemsPerFeed=3
+    exec dotnet FeedService.dll
+) >"$WORK/app2.log" 2>&1 </dev/null &
+APP2_PID=$!
+deadline=$(( $(now_ms) + STARTUP_TIMEOUT_S * 1000 ))
+until curl -fsS --max-time 2 "$BASE2/feeds/$DEMO_CATEGORY.atom" 2>/dev/null | grep -q 'prev-archive'; do
+    kill -0 "$APP2_PID" 2>/dev/null || die "the second instance exited during start-up: $(tail -n 20 "$WORK/app2.log")"
+    (( $(now_ms) < deadline )) || die "the second instance never served an archived feed"
+    sleep 0.2
+done
+curl -fsS --max-time 10 -o "$WORK/archive/demo-posts.json" "$BASE2/api/posts?category=$DEMO_CATEGORY&pageSize=100" ||
+    die "GET $BASE2/api/posts failed"
+if "$PY" - "$BASE2" "$DEMO_CATEGORY" "$WORK/archive" "$WORK/archive/demo-posts.json" >"$WORK/archive/walk.out" 2>&1 <<'EOF'
+import json, sys, urllib.request, xml.etree.ElementTree as ET
+import feedparser
+
+base, slug, out, demo_json = sys.argv[1:]
+A = "{http://www.w3.org/2005/Atom}"
+FH = "{http://purl.org/syndication/history/1.0}archive"
+expected = sorted(p["guid"] for p in json.load(open(demo_json))["items"])
+problems = []
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return r.read(), r.headers.get("Content-Type", "")
+
+def link(root, rel):
+    for l in root.iter(A + "link"):
+        if l.get("rel") == rel:
+            return l.get("href")
+    return None
+
+for ext in ("atom", "rss", "json"):
+    url, seen, docs = f"{base}/feeds/{slug}.{ext}", [], 0
+    while url and docs < 20:
+        body, ctype = get(url)
+        docs += 1
+        name = f"{ext}-{docs}.{ext}"
+        open(f"{out}/{name}", "wb").write(body)
+        if ext == "json":
+            d = json.loads(body)
+            if not ctype.startswith("application/feed+json"): problems.append(f"{url}: Content-Type {ctype}")
+            if d.get("version") != "https://jsonfeed.org/version/1.1": problems.append(f"{url}: version {d.get('version')}")
+            if d.get("feed_url") != url: problems.append(f"{url}: feed_url {d.get('feed_url')}")
+            for i in d["items"]:
+                if not (isinstance(i.get("id"), str) and i.get("url") and i.get("title") and i.get("content_html") and i.get("date_published")):
+                    problems.append(f"{url}: item lacks required fields: {list(i)}")
+            seen += [i["id"] for i in d["items"]]
+            url = d.get("next_url")
+        else:
+            root = ET.fromstring(body)
+            if ext == "rss":
+                f = feedparser.parse(body)
+                if f.bozo: problems.append(f"{url}: feedparser bozo: {f.bozo_exception}")
+                channel = root.find("channel")
+                seen += [i.findtext("guid") for i in channel.findall("item")]
+                if docs > 1 and channel.find(FH) is None: problems.append(f"{url}: no fh:archive")
+                url = link(channel, "prev-archive")
+            else:
+                seen += [e.findtext(A + "id") for e in root.findall(A + "entry")]
+                if docs > 1 and (root.find(FH) is None or link(root, "current") != f"{base}/feeds/{slug}.atom"):
+                    problems.append(f"{url}: archive page without fh:archive or rel=current")
+                url = link(root, "prev-archive")
+    if sorted(seen) != expected or len(seen) != len(set(seen)):
+        problems.append(f"{ext}: walking the archive saw {len(seen)} items ({len(set(seen))} distinct), expected the {len(expected)} demo posts once each")
+    print(f"{ext}: {docs} documents, {len(seen)} items")
+for p in problems:
+    print("PROBLEM " + p)
+sys.exit(1 if problems else 0)
+EOF
+then
+    sed 's/^/  /' "$WORK/archive/walk.out"
+    for page in "$WORK"/archive/atom-*.atom; do
+        jing_check "atom.rnc (archive)" "$page" -c "$RNC"
+        jing_check "atom-rules.sch (archive)" "$page" "$SCH"
+    done
+    log "archives: every demo post seen once walking back from the current Atom, RSS and JSON documents"
+else
+    sed 's/^/  /' "$WORK/archive/walk.out" >&2
+    while IFS= read -r line; do failed "${line#PROBLEM }"; done < <(grep '^PROBLEM ' "$WORK/archive/walk.out" || echo "PROBLEM archive walk crashed")
+fi
+stop_pid "$APP2_PID"
 
 # ---------------------------------------------------------------------------- verdict
 kill -0 "$APP_PID" 2>/dev/null || failed "the app is no longer running"
