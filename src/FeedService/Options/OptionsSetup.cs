@@ -24,6 +24,11 @@ public static class OptionsSetup
                 "FeedService:Aggregation:DefaultPollInterval must lie between MinPollInterval and MaxPollInterval")
             .Validate(o => CronExpression.TryParse(o.PollCron, out _), "FeedService:Aggregation:PollCron is not a valid Quartz cron expression")
             .ValidateOnStart();
+        services.AddOptions<WebSubOptions>().BindConfiguration(WebSubOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.Hubs.All(h => Uri.TryCreate(h, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
+                "FeedService:WebSub:Hubs entries must be absolute http(s) URLs")
+            .Validate(o => o.DefaultLeaseSeconds <= o.MaxLeaseSeconds, "FeedService:WebSub:DefaultLeaseSeconds must not exceed MaxLeaseSeconds")
+            .ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
         return services;
     }

@@ -22,6 +22,7 @@ public sealed class FeedRegenerator(
     ISchedulerFactory schedulerFactory,
     IOptions<FeedsOptions> options,
     TimeProvider clock,
+    IEnumerable<IFeedChangeListener> listeners,
     ILogger<FeedRegenerator> logger) : IDisposable
 {
     private static readonly TriggerKey ScheduledPostTrigger = new("scheduled-post", "publishing");
@@ -88,6 +89,9 @@ public sealed class FeedRegenerator(
             }
 
             _lastRunNow = now;
+            var changedCurrent = changed.Where(f => !f.StartsWith('-') && !f.StartsWith("archive/", StringComparison.Ordinal)).ToList();
+            if (changedCurrent.Count > 0)
+                foreach (var listener in listeners) listener.FeedsChanged(changedCurrent);
             await ScheduleNextScheduledPostAsync(now, ct);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             status.Record(run => new(run, now, ms, rendered, changed, null, now));
