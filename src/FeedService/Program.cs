@@ -8,6 +8,7 @@ using FeedService.Serving;
 using FeedService.Serving.Embed;
 using FeedService.Serving.Pages;
 using FeedService.Storage;
+using FeedService.WebSub;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
@@ -21,6 +22,7 @@ builder.Services.AddStorage();
 builder.Services.AddApiKeys();
 builder.Services.AddPublishing();
 builder.Services.AddAggregation();
+builder.Services.AddWebSubPublishing();
 builder.Services.AddSitePages();
 builder.Services.AddEmbedWidgets();
 builder.Services.AddQuartz(q =>

@@ -13,7 +13,8 @@ public sealed record FeedDocument(
     string Author,
     string Generator,
     IReadOnlyList<FeedEntry> Entries,
-    ArchivePosition? Archive = null)
+    ArchivePosition? Archive = null,
+    IReadOnlyList<string>? Hubs = null)
 {
     /// <summary>The current (subscription) document of this feed.</summary>
     public string CurrentUrl(string extension) => $"{FeedsBaseUrl}{Slug}.{extension}";

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace FeedService.Publishing;
 
 /// <summary>Turns stored posts into the one neutral <see cref="FeedDocument"/> all writers render.</summary>
-public sealed class FeedModelBuilder(IOptions<SiteOptions> site, HtmlContent html)
+public sealed class FeedModelBuilder(IOptions<SiteOptions> site, HtmlContent html, WebSub.HubLinks hubs)
 {
     private static readonly string Generator = $"FeedService {typeof(FeedModelBuilder).Assembly.GetName().Version?.ToString(3)}";
 
@@ -29,7 +29,9 @@ public sealed class FeedModelBuilder(IOptions<SiteOptions> site, HtmlContent htm
         // the same data always renders the same bytes.
         var updated = entries.Count > 0 ? entries.Max(e => e.Updated) : whenEmpty;
         return new FeedDocument(slug, id, XmlText.Clean(title), XmlText.Clean(description), site.Value.Language, home, site.Value.Url("feeds/"),
-            updated, XmlText.Clean(site.Value.DefaultAuthor), Generator, entries, archive);
+            updated, XmlText.Clean(site.Value.DefaultAuthor), Generator, entries, archive,
+            // Subscribers subscribe to the current document; archive pages never change, so they name no hub.
+            archive?.Page is null ? hubs.Advertised : []);
     }
 
     private FeedEntry Entry(Post post, IReadOnlyDictionary<string, string> categoryNames)

@@ -65,6 +65,7 @@ public static class FeedWriters
         feed.Links.Add(new SyndicationLink(new Uri(doc.HomeUrl), "alternate", null, "text/html", 0));
         feed.Links.Add(new SyndicationLink(new Uri(doc.SelfUrl(extension)), "self", null, MediaTypes.Of(extension), 0));
         AddArchiveLinks(feed, doc, extension);
+        foreach (var hub in doc.Hubs ?? []) feed.Links.Add(new SyndicationLink(new Uri(hub), "hub", null, null, 0));
         feed.Items = doc.Entries.Select(BuildItem).ToList();
         return feed;
     }

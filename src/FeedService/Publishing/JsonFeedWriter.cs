@@ -16,8 +16,9 @@ public static partial class JsonFeedWriter
 
     private static readonly JsonWriterOptions Options = new() { Indented = true };
 
-    public static byte[] Write(FeedDocument doc, IReadOnlyList<string>? hubs = null)
+    public static byte[] Write(FeedDocument doc)
     {
+        var hubs = doc.Hubs;
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, Options))
         {

@@ -10,6 +10,7 @@ public static class PublishingSetup
     public static IServiceCollection AddPublishing(this IServiceCollection services)
     {
         services.AddSingleton<HtmlContent>();
+        services.AddSingleton<WebSub.HubLinks>();
         services.AddSingleton<FeedModelBuilder>();
         services.AddSingleton<FeedFiles>();
         services.AddSingleton<FeedCache>();

@@ -26,10 +26,12 @@ public static partial class FeedsApi
         return app;
     }
 
-    private static IResult ServeCurrent(string file, HttpContext context, FeedCache cache, IOptions<FeedsOptions> options)
+    private static IResult ServeCurrent(string file, HttpContext context, FeedCache cache, IOptions<FeedsOptions> options, IOptions<SiteOptions> site, WebSub.HubLinks hubs)
     {
         var match = FeedFileName().Match(file);
         var feed = match.Success ? cache.Get(file, MediaTypes.ServedAs(match.Groups[2].Value)) : null;
+        // WebSub discovery (section 4): the hubs and the topic URL also travel as HTTP Link headers.
+        if (feed is not null) context.Response.Headers.Link = hubs.LinkHeader(site.Value.Url($"feeds/{file}"));
         return Serve(context, feed, options.Value.MaxAgeSeconds,
             $"There is no feed '{file}'. Feeds are /feeds/{{slug}}.rss, .atom and .json, where slug is a category or 'all'.");
     }

@@ -17,7 +17,7 @@ public sealed class GoldenFeedTests
     private static FeedDocument Document()
     {
         var site = Microsoft.Extensions.Options.Options.Create(new SiteOptions { BaseUrl = "https://news.example.org/", Title = "Example News", DefaultAuthor = "Newsroom" });
-        var builder = new FeedModelBuilder(site, new HtmlContent());
+        var builder = new FeedModelBuilder(site, new HtmlContent(), new FeedService.WebSub.HubLinks(Microsoft.Extensions.Options.Options.Create(new WebSubOptions()), site));
         var created = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var category = new Category(1, "tech", "Tech & Science", "Technology <news>", "urn:uuid:00000000-0000-4000-8000-000000000001", created, created);
         Post Make(long id, string title, string summary, string content, string? author, string? link, int day, int updatedDay, params string[] categories) => new()
