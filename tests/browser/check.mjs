@@ -12,7 +12,8 @@ const env = (name) => {
   return value;
 };
 const APP = env('APP');                 // http://127.0.0.1:PORT, also the app's BaseUrl
-const HOST_PAGE = env('HOST_PAGE');     // http://127.0.0.1:OTHER/host.html
+const HOST_PAGE = env('HOST_PAGE');     // http://127.0.0.1:OTHER/host.html: strict CSP, hostile CSS
+const OPEN_PAGE = env('OPEN_PAGE');     // http://127.0.0.1:OTHER/open.html: no CSP, so injected markup would run
 const SLUG = env('SLUG');
 const XSS_TITLE = env('XSS_TITLE');
 const NORMAL_TITLE = env('NORMAL_TITLE');
@@ -137,9 +138,31 @@ try {
       check(inFrame.imgs === 0, 'the markup title became an <img> in the iframe');
       check(inFrame.color === 'rgb(11, 87, 208)', `iframe link colour ${inFrame.color}: its stylesheet (allowed by hash) did not apply`);
     }
+    // Nor does the widgets' CSS reach the host page.
+    const hostLink = await page.evaluate(() => getComputedStyle(document.getElementById('host-link')).color);
+    check(hostLink === 'rgb(0, 170, 0)', `the host page's own link is ${hostLink}, not the host's colour: the widget's CSS leaked out`);
     const stray = await page.evaluate(() => document.querySelectorAll('img[src="x"], img[src$="/x"]').length);
     check(stray === 0, `the host page has ${stray} img with src=x`);
     await page.screenshot({ path: join(ARTIFACTS, 'host-page-widgets.png'), fullPage: true });
+    await done();
+  }
+
+  // ------------------------------------------------------------------ the same on a page without CSP
+  {
+    const { page, done } = await openPage('page without CSP');
+    const response = await page.goto(OPEN_PAGE, { waitUntil: 'load' });
+    check(response?.ok(), `${OPEN_PAGE} answered ${response?.status()}`);
+    await page.waitForFunction(() => document.querySelector('[data-feedservice-widget]')?.shadowRoot?.querySelector('li'), null, { timeout: WAIT_MS });
+    const frame = await (await page.waitForSelector('iframe#feedservice-frame', { timeout: WAIT_MS })).contentFrame();
+    await frame?.waitForSelector('li a.title', { timeout: WAIT_MS });
+    const seen = await page.evaluate(() => {
+      const root = document.querySelector('[data-feedservice-widget]').shadowRoot;
+      return { titles: [...root.querySelectorAll('li a.title')].map((a) => a.textContent), imgs: root.querySelectorAll('img').length + document.querySelectorAll('img').length };
+    });
+    const frameImgs = frame ? await frame.evaluate(() => document.querySelectorAll('img').length) : -1;
+    check(seen.titles.includes(XSS_TITLE), `without CSP the widget shows ${JSON.stringify(seen.titles)}`);
+    check(seen.imgs === 0 && frameImgs === 0, `without CSP an <img> exists (widget/page ${seen.imgs}, iframe ${frameImgs})`);
+    log(`${OPEN_PAGE}: ${seen.titles.length} posts, no img, no dialog so far`);
     await done();
   }
 

@@ -4,8 +4,9 @@
 # from ANOTHER origin (python3 -m http.server on a second port) that embeds the script widget twice and the iframe
 # widget once under a strict CSP and hostile CSS, and let headless Chromium (Debian's /usr/bin/chromium, driven by
 # playwright-core: check.mjs) check the widgets, the iframe and our own pages. Screenshots go to $ARTIFACTS
-# (default: artifacts/browser/ in the repository, which git ignores). Prints "browser: OK" on success.
-# Needs: dotnet, node + npm, curl, python3, /usr/bin/chromium (see .ci/run).
+# (default: artifacts/browser/ in the repository, which git ignores). Every page kind also goes through the W3C Nu
+# Html Checker (vnu.jar from npm). Prints "browser: OK" on success.
+# Needs: dotnet, node + npm, java (comes with jing), curl, python3, /usr/bin/chromium (see .ci/run).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -37,14 +38,15 @@ done
 [[ -x $CHROMIUM ]] || die "$CHROMIUM not found (apt-get install chromium; .ci/run does)"
 log "$("$CHROMIUM" --version 2>/dev/null || echo chromium), node $(node --version)"
 
-# playwright-core only (it never downloads a browser); the lock file pins it.
+# playwright-core (it never downloads a browser) and vnu-jar; the lock file pins them.
 installed_as_locked() {
     (cd "$HERE" && node -e '
-const locked = require("./package-lock.json").packages["node_modules/playwright-core"].version;
-process.exit(require("./node_modules/playwright-core/package.json").version === locked ? 0 : 1);' 2>/dev/null)
+const lock = require("./package-lock.json").packages;
+const same = (name) => require(`./node_modules/${name}/package.json`).version === lock[`node_modules/${name}`].version;
+process.exit(same("playwright-core") && same("vnu-jar") ? 0 : 1);' 2>/dev/null)
 }
 if ! installed_as_locked; then
-    log "npm ci (playwright-core)"
+    log "npm ci (playwright-core, vnu-jar)"
     (cd "$HERE" && timeout 300 npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in tests/browser failed"
 fi
 
@@ -168,6 +170,7 @@ cat >"$WORK/host/host.html" <<HTML
 </head>
 <body>
 <h1>Someone else's page</h1>
+<p><a id="host-link" href="host.html">The host's own link</a>, styled by the host alone.</p>
 <section id="one"><p>Widget, one post:</p>
 <script src="$APP/embed/$SLUG.js" data-count="1" async></script>
 </section>
@@ -177,6 +180,18 @@ cat >"$WORK/host/host.html" <<HTML
 <section id="three"><p>Iframe:</p>
 <iframe id="feedservice-frame" src="$APP/embed/$SLUG?count=3&amp;excerpt=true" title="Latest posts" width="400" height="330"></iframe>
 </section>
+</body>
+</html>
+HTML
+# The same widget on a page with no CSP at all: there, markup that slipped through would run (and open a dialog).
+cat >"$WORK/host/open.html" <<HTML
+<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>A page without CSP</title><link rel="icon" href="data:,"></head>
+<body>
+<h1>A page without CSP</h1>
+<script src="$APP/embed/$SLUG.js" data-count="50" data-excerpt="true"></script>
+<iframe id="feedservice-frame" src="$APP/embed/$SLUG?count=50&amp;excerpt=true" title="Latest posts" width="400" height="330"></iframe>
 </body>
 </html>
 HTML
@@ -190,10 +205,29 @@ until curl -fsS --max-time 2 -o /dev/null "$HOST/host.html" 2>/dev/null; do
 done
 log "host page on $HOST/host.html"
 
+# ---------------------------------------------------------------------------- W3C Nu Html Checker
+# vnu.jar (npm's vnu-jar, run by the java that jing brings) on every kind of page we render, and the stylesheet.
+# Post bodies are their authors' HTML: a skipped heading level in one is theirs to fix, not a defect of the page.
+VNU="$HERE/node_modules/vnu-jar/build/dist/vnu.jar"
+command -v java >/dev/null 2>&1 || die "java is not installed (it comes with jing: apt-get install jing)"
+mkdir -p "$WORK/html"
+for page in home:/ category:/categories/$SLUG demo-category:/categories/hm-probation-inspectorate "xss-post:/posts/$XSS_ID" \
+            demo-post:/posts/9 iframe:/embed/$SLUG?count=3\&excerpt=true not-found:/posts/999999; do
+    name=${page%%:*}; path=${page#*:}
+    curl -sS --max-time 10 -H 'Accept: text/html' -o "$WORK/html/$name.html" "$APP$path" || die "GET $path failed"
+done
+curl -fsS --max-time 10 -o "$WORK/html/site.css" "$APP/assets/site.css" || die "GET /assets/site.css failed"
+if ! timeout 180 java -jar "$VNU" --format gnu --also-check-css --filterpattern '.*skipping [0-9]+ heading level.*' \
+        "$WORK"/html/*.html "$WORK/html/site.css" >"$WORK/vnu.out" 2>&1; then
+    sed "s|$WORK/html/||" "$WORK/vnu.out" >&2
+    die "the Nu Html Checker found errors in the pages"
+fi
+log "Nu Html Checker: $(ls "$WORK"/html | wc -l) documents valid ($(cd "$WORK/html" && echo *))"
+
 # ---------------------------------------------------------------------------- Chromium
 mkdir -p "$ARTIFACTS"
 rm -f "$ARTIFACTS"/*.png
-APP="$APP" HOST_PAGE="$HOST/host.html" SLUG="$SLUG" XSS_TITLE="$XSS_TITLE" NORMAL_TITLE="$NORMAL_TITLE" OLDER_TITLE="$OLDER_TITLE" \
+APP="$APP" HOST_PAGE="$HOST/host.html" OPEN_PAGE="$HOST/open.html" SLUG="$SLUG" XSS_TITLE="$XSS_TITLE" NORMAL_TITLE="$NORMAL_TITLE" OLDER_TITLE="$OLDER_TITLE" \
     XSS_POST="/posts/$XSS_ID" ARTIFACTS="$ARTIFACTS" CHROMIUM="$CHROMIUM" \
     timeout 240 node "$HERE/check.mjs" || die "the Chromium checks failed (screenshots in $ARTIFACTS)"
 

@@ -92,13 +92,16 @@ public static class WidgetScript
           host.style.setProperty("display", "block", "important");
           var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
           // A constructed stylesheet is not an inline <style>, so a host page's CSP without 'unsafe-inline' still allows it.
-          try {
-            var sheet = new CSSStyleSheet();
-            sheet.replaceSync(css);
-            root.adoptedStyleSheets = [sheet];
-          } catch (e) {
-            root.appendChild(element("style", null, css));
+          var styled = false;
+          if (root !== host && "adoptedStyleSheets" in root) {
+            try {
+              var sheet = new CSSStyleSheet();
+              sheet.replaceSync(css);
+              root.adoptedStyleSheets = [sheet];
+              styled = true;
+            } catch (e) { /* an older browser: the <style> below */ }
           }
+          if (!styled) root.appendChild(element("style", null, css));
 
           var box = element("div", "widget");
           var items = feed.items.slice(0, count);
