@@ -9,6 +9,7 @@ using FeedService.Serving.Embed;
 using FeedService.Serving.Pages;
 using FeedService.Storage;
 using FeedService.WebSub;
+using FeedService.WebSub.Subscriber;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
@@ -22,7 +23,7 @@ builder.Services.AddStorage();
 builder.Services.AddApiKeys();
 builder.Services.AddPublishing();
 builder.Services.AddAggregation();
-builder.Services.AddWebSubPublishing();
+builder.Services.AddWebSubClients();
 builder.Services.AddSitePages();
 builder.Services.AddEmbedWidgets();
 builder.Services.AddQuartz(q =>
@@ -52,6 +53,7 @@ app.MapOpenApi();
 app.MapCategoriesApi();
 app.MapPostsApi();
 app.MapSourcesApi();
+app.MapWebSubCallback();
 app.MapFeeds();
 app.MapHealth();
 app.MapSitePages();

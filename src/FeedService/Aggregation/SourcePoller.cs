@@ -18,7 +18,10 @@ public sealed class SourcePoller(
     EntryStore entries,
     EntryNormalizer normalizer,
     FeedChanges changes,
+    WebSub.Subscriber.PushStore pushes,
+    WebSub.Subscriber.PushSubscriber subscriber,
     IOptions<AggregationOptions> options,
+    IOptions<WebSubOptions> websub,
     TimeProvider clock,
     ILogger<SourcePoller> logger)
 {
@@ -37,12 +40,18 @@ public sealed class SourcePoller(
         return FeedParser.Parse(fetch.Body!, fetch.ContentType, fetch.FinalUrl);
     }
 
-    /// <summary>Stores what a fetch brought and records the poll. Never throws for a remote failure.</summary>
-    public async Task<PollOutcome> ApplyAsync(Source source, FetchResult fetch, ParseResult? parsed, CancellationToken ct)
+    /// <summary>
+    /// Stores what a fetch (or, when <paramref name="pushed"/>, a hub's delivery) brought and records it. Never throws
+    /// for a remote failure. While a push subscription is live the source is polled only as a safety net.
+    /// </summary>
+    public async Task<PollOutcome> ApplyAsync(Source source, FetchResult fetch, ParseResult? parsed, CancellationToken ct, bool pushed = false)
     {
         var now = clock.GetUtcNow();
         var o = options.Value;
         var interval = NextPoll.IntervalOf(source, o);
+        var push = await pushes.OfSourceAsync(source.Id, ct);
+        if (pushed || push?.IsLiveAt(now) == true)
+            interval = TimeSpan.FromTicks(Math.Max(interval.Ticks, websub.Value.PushSafetyPollInterval.Ticks));
         var feed = parsed?.Feed;
         var error = fetch.Error ?? parsed?.Error;
         var succeeded = fetch.Outcome == FetchOutcome.NotModified || (fetch.Outcome == FetchOutcome.Ok && feed is not null);
@@ -52,6 +61,7 @@ public sealed class SourcePoller(
             var incoming = feed.Items.Select(i => normalizer.Normalize(i, now)).ToList();
             ingest = await entries.IngestAsync(source, feed.Title ?? source.Title, incoming, now, ct);
             if (ingest.Added + ingest.Updated > 0) await changes.ChangedAsync(source.Categories, ct);
+            if (!pushed) await subscriber.EnsureSubscribedAsync(source, feed, ct);
         }
 
         string? disabled = null;
@@ -68,14 +78,14 @@ public sealed class SourcePoller(
             else if (failures >= o.MaxConsecutiveFailures) disabled = $"{failures} failures in a row; the last: {error}";
         }
 
-        var outcome = fetch.Outcome == FetchOutcome.Ok && feed is null ? "NotAFeed" : fetch.Outcome.ToString();
+        var outcome = fetch.Outcome == FetchOutcome.Ok && feed is null ? "NotAFeed" : pushed ? "Pushed" : fetch.Outcome.ToString();
         var nextPollAt = now + delay;
         // 304 carries no new body; keep the stored validators unless the server sent fresh ones.
         var validatorsChanged = fetch.Outcome == FetchOutcome.Ok || fetch.ETag is not null || fetch.LastModified is not null;
         await sources.RecordPollAsync(source.Id, new PollRecord(
             now, fetch.StatusCode, outcome, succeeded ? null : error,
             fetch.PermanentUrl?.AbsoluteUri, feed?.Title, feed?.Link, feed?.Format,
-            fetch.ETag, fetch.LastModified, validatorsChanged && succeeded,
+            fetch.ETag, fetch.LastModified, validatorsChanged && succeeded && !pushed,
             ingest.Seen, ingest.Added, ingest.Updated, succeeded, nextPollAt, disabled), ct);
 
         if (succeeded)

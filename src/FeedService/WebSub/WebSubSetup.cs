@@ -6,8 +6,11 @@ namespace FeedService.WebSub;
 
 public static class WebSubSetup
 {
-    /// <summary>The publisher side: pings of external hubs. (Advertising hubs is part of publishing: see HubLinks.)</summary>
-    public static IServiceCollection AddWebSubPublishing(this IServiceCollection services)
+    /// <summary>
+    /// Pings of external hubs (advertising hubs is part of publishing: see HubLinks), and push subscriptions of
+    /// aggregated sources to the hubs their feeds name.
+    /// </summary>
+    public static IServiceCollection AddWebSubClients(this IServiceCollection services)
     {
         services.AddHttpClient(HubPinger.ClientName, (sp, client) =>
         {
@@ -15,6 +18,16 @@ public static class WebSubSetup
             client.DefaultRequestHeaders.UserAgent.ParseAdd($"FeedService/{typeof(HubPinger).Assembly.GetName().Version?.ToString(3)}");
         });
         services.AddSingleton<HubPinger>();
+        services.AddHttpClient(Subscriber.PushSubscriber.ClientName, (sp, client) =>
+            {
+                client.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<WebSubOptions>>().Value.RequestTimeoutSeconds);
+                client.DefaultRequestHeaders.UserAgent.ParseAdd($"FeedService/{typeof(HubPinger).Assembly.GetName().Version?.ToString(3)}");
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => Subscriber.PushSubscriber.Handler(sp.GetRequiredService<Aggregation.Fetching.AddressGuard>()));
+        services.AddSingleton<Subscriber.PushStore>();
+        services.AddSingleton<Subscriber.PushSubscriber>();
+        services.AddSingleton<Subscriber.PushRenewal>();
+        services.AddHostedService(sp => sp.GetRequiredService<Subscriber.PushRenewal>());
         services.AddSingleton<IFeedChangeListener>(sp => sp.GetRequiredService<HubPinger>());
         services.AddHostedService(sp => sp.GetRequiredService<HubPinger>());
         return services;

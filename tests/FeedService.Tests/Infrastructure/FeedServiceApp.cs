@@ -19,9 +19,16 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
     public const string BaseUrl = "http://feeds.example.test";
 
     public FeedServiceApp(string? folder = null, FakeTimeProvider? clock = null, bool seedDemo = false, int itemsPerFeed = 50,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, bool realHttp = false)
     {
         Settings = settings ?? new Dictionary<string, string>();
+        if (realHttp)
+        {
+            // Real Kestrel on 127.0.0.1, for tests where other servers call back into the app (WebSub hubs).
+            var port = FreePort();
+            PublicBaseUrl = $"http://127.0.0.1:{port}";
+            UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+        }
         Folder = folder ?? Directory.CreateTempSubdirectory("feedservice-test-").FullName;
         Clock = clock;
         SeedDemo = seedDemo;
@@ -29,6 +36,9 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
     }
 
     public string Folder { get; }
+
+    /// <summary>The base URL the app puts in its feeds and links: <see cref="BaseUrl"/>, or its real address when it listens on Kestrel.</summary>
+    public string PublicBaseUrl { get; } = BaseUrl;
     public FakeTimeProvider? Clock { get; }
     private bool SeedDemo { get; }
     private IReadOnlyDictionary<string, string> Settings { get; }
@@ -43,7 +53,7 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
         builder.UseSetting("FeedService:Feeds:OutputPath", FeedsFolder);
         builder.UseSetting("FeedService:Feeds:ItemsPerFeed", ItemsPerFeed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("FeedService:Auth:ApiKeys:0", ApiKey);
-        builder.UseSetting("FeedService:Site:BaseUrl", BaseUrl);
+        builder.UseSetting("FeedService:Site:BaseUrl", PublicBaseUrl);
         builder.UseSetting("FeedService:Demo:Seed", SeedDemo ? "true" : "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Sources in tests live on 127.0.0.1; the refusal of private networks has tests of its own.
@@ -51,6 +61,13 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
         builder.UseSetting("FeedService:Aggregation:TimeoutSeconds", "3");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (Clock is not null) builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public HttpClient Writer()
