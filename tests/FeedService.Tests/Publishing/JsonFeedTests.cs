@@ -39,7 +39,7 @@ public sealed class JsonFeedTests : IAsyncLifetime
         Assert.Equal($"{FeedServiceApp.BaseUrl}/feeds/tech.json", feed.GetProperty("feed_url").GetString());
         Assert.Equal($"{FeedServiceApp.BaseUrl}/categories/tech", feed.GetProperty("home_page_url").GetString());
         Assert.False(feed.TryGetProperty("next_url", out _));
-        Assert.False(feed.TryGetProperty("hubs", out _));
+        Assert.Equal($"{FeedServiceApp.BaseUrl}/websub", feed.GetProperty("hubs")[0].GetProperty("url").GetString());
         var items = feed.GetProperty("items");
         Assert.Equal(3, items.GetArrayLength());
         foreach (var item in items.EnumerateArray())
