@@ -13,6 +13,9 @@ public static class FeedWriters
     public const string DcNs = "http://purl.org/dc/elements/1.1/";
     public const string HistoryNs = "http://purl.org/syndication/history/1.0";
 
+    /// <summary>Root-relative, so it resolves on whatever host serves the feeds (and is harmlessly missing on a bare static copy).</summary>
+    public const string StylesheetPath = "/assets/feed.xsl";
+
     private static readonly XmlWriterSettings Settings = new()
     {
         Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
@@ -112,6 +115,9 @@ public static class FeedWriters
         using var stream = new MemoryStream();
         using (var writer = XmlWriter.Create(stream, Settings))
         {
+            writer.WriteStartDocument();
+            // A person who opens the feed in a browser gets a readable page; readers ignore the instruction.
+            writer.WriteProcessingInstruction("xml-stylesheet", $"type=\"text/xsl\" href=\"{StylesheetPath}\"");
             write(writer);
         }
         stream.WriteByte((byte)'\n');

@@ -57,15 +57,30 @@ public static partial class FeedsApi
 
         var variant = ChooseVariant(context.Request, feed);
         response.Headers.CacheControl = $"public, max-age={maxAgeSeconds}";
-        response.Headers.Vary = HeaderNames.AcceptEncoding;
+        response.Headers.Vary = VaryHeader;
         response.Headers.AccessControlExposeHeaders = "ETag, Last-Modified, Link";
         if (variant.ContentEncoding is not null) response.Headers.ContentEncoding = variant.ContentEncoding;
+
+        var (contentType, etag) = (feed.ContentType, variant.ETag);
+        if (IsBrowserNavigation(context.Request) && !feed.ContentType.StartsWith("application/feed+json", StringComparison.Ordinal))
+        {
+            // A person opened the feed in a browser tab. Browsers show application/rss+xml as plain text but apply
+            // the document's xml-stylesheet to application/xml, so the same bytes go out as XML and render as a
+            // readable page. Feed readers never send Sec-Fetch-Dest (only browsers can).
+            contentType = "application/xml; charset=utf-8";
+            etag = new EntityTagHeaderValue(variant.ETag.Tag.Value!.Insert(variant.ETag.Tag.Length - 1, "-x"));
+        }
 
         // RFC 9110 13.2.2: when If-None-Match is present, If-Modified-Since is ignored. The framework's own
         // evaluation (weak comparison for If-None-Match, 304 or 200, HEAD without a body) does the rest.
         if (context.Request.Headers.IfNoneMatch.Count > 0) context.Request.Headers.Remove(HeaderNames.IfModifiedSince);
-        return TypedResults.Bytes(variant.Body, feed.ContentType, lastModified: feed.LastModified, entityTag: variant.ETag);
+        return TypedResults.Bytes(variant.Body, contentType, lastModified: feed.LastModified, entityTag: etag);
     }
+
+    private const string VaryHeader = "Accept-Encoding, Sec-Fetch-Dest";
+
+    private static bool IsBrowserNavigation(HttpRequest request) =>
+        string.Equals(request.Headers["Sec-Fetch-Dest"], "document", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Brotli, then gzip, then the plain bytes, as far as the client's Accept-Encoding allows.</summary>
     private static FeedVariant ChooseVariant(HttpRequest request, ServedFeed feed)

@@ -183,3 +183,41 @@ public sealed class FeedServingTests : IAsyncLifetime
         return output.ToArray();
     }
 }
+
+public sealed class FeedInBrowserTests
+{
+    [Fact]
+    public async Task A_browser_tab_gets_the_same_bytes_as_xml_with_a_stylesheet_that_renders_them()
+    {
+        await using var app = new FeedServiceApp(seedDemo: true);
+        var client = app.CreateClient();
+        var feed = await app.WaitForFeedAsync("hm-probation-inspectorate.rss", x => x.Contains("<item>", StringComparison.Ordinal));
+        Assert.Contains("<?xml-stylesheet type=\"text/xsl\" href=\"/assets/feed.xsl\"?>", feed);
+
+        var reader = await client.GetAsync("/feeds/hm-probation-inspectorate.rss");
+        var tab = new HttpRequestMessage(HttpMethod.Get, "/feeds/hm-probation-inspectorate.rss");
+        tab.Headers.Add("Sec-Fetch-Dest", "document");
+        var browser = await client.SendAsync(tab);
+        Assert.Equal("application/rss+xml", reader.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("application/xml", browser.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(await reader.Content.ReadAsByteArrayAsync(), await browser.Content.ReadAsByteArrayAsync());
+        Assert.NotEqual(reader.Headers.ETag, browser.Headers.ETag);
+        Assert.Contains("Sec-Fetch-Dest", browser.Headers.Vary);
+
+        var json = new HttpRequestMessage(HttpMethod.Get, "/feeds/hm-probation-inspectorate.json");
+        json.Headers.Add("Sec-Fetch-Dest", "document");
+        Assert.Equal("application/feed+json", (await client.SendAsync(json)).Content.Headers.ContentType!.MediaType);
+
+        var xsl = await client.GetAsync("/assets/feed.xsl");
+        Assert.Equal("text/xsl", xsl.Content.Headers.ContentType!.MediaType);
+        var stylesheet = System.Xml.Linq.XDocument.Parse(await xsl.Content.ReadAsStringAsync());
+        Assert.Equal("stylesheet", stylesheet.Root!.Name.LocalName);
+        var transform = new System.Xml.Xsl.XslCompiledTransform();
+        using (var xslReader = stylesheet.CreateReader()) transform.Load(xslReader);
+        using var output = new StringWriter();
+        using (var feedReader = System.Xml.XmlReader.Create(new StringReader(feed), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Ignore }))
+            transform.Transform(feedReader, null, output);
+        Assert.Contains("North London Probation Services", output.ToString());
+        Assert.Contains("copy this page's address into a feed reader", output.ToString());
+    }
+}

@@ -10,6 +10,7 @@ public static class AssetsApi
         var group = app.MapGroup("/assets").WithTags("Pages").ExcludeFromDescription();
         group.MapMethods("/site.css", [HttpMethods.Get, HttpMethods.Head], Stylesheet);
         group.MapMethods("/icon.svg", [HttpMethods.Get, HttpMethods.Head], Icon);
+        group.MapMethods("/feed.xsl", [HttpMethods.Get, HttpMethods.Head], FeedXsl);
         return group;
     }
 
@@ -17,6 +18,12 @@ public static class AssetsApi
     {
         SecurityHeaders.Common(context.Response);
         return CachedBody.Result(context, SiteStylesheet.Bytes, "text/css; charset=utf-8", CacheControl);
+    }
+
+    private static IResult FeedXsl(HttpContext context)
+    {
+        SecurityHeaders.Common(context.Response);
+        return CachedBody.Result(context, FeedStylesheet.Bytes, "text/xsl; charset=utf-8", CacheControl);
     }
 
     private static IResult Icon(HttpContext context)
