@@ -192,6 +192,7 @@ public sealed class FeedInBrowserTests
         await using var app = new FeedServiceApp(seedDemo: true);
         var client = app.CreateClient();
         var feed = await app.WaitForFeedAsync("hm-probation-inspectorate.rss", x => x.Contains("<item>", StringComparison.Ordinal));
+        await app.WaitForFeedAsync("hm-probation-inspectorate.json", x => x.Contains("North London", StringComparison.Ordinal));
         Assert.Contains("<?xml-stylesheet type=\"text/xsl\" href=\"/assets/feed.xsl\"?>", feed);
 
         var reader = await client.GetAsync("/feeds/hm-probation-inspectorate.rss");
