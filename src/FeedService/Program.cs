@@ -21,6 +21,7 @@ builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddFeedServiceOptions();
 builder.Services.AddStorage();
 builder.Services.AddApiKeys();
+builder.Services.AddWriteRateLimits();
 builder.Services.AddPublishing();
 builder.Services.AddAggregation();
 builder.Services.AddWebSubClients();
@@ -35,6 +36,7 @@ builder.Services.AddQuartz(q =>
 });
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<StorageFullHandler>();
 builder.Services.AddOpenApi();
 // Posts are at most ~1 MB of HTML; nothing legitimate sends more.
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
@@ -44,6 +46,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRejectedRequestLogging();
+app.UseRateLimiter();
 
 await app.Services.PrepareDatabaseAsync();
 // Resolved now so a generated key (when none is configured) is written and logged at start, not at the first write.
