@@ -34,13 +34,45 @@ public sealed class EntryNormalizer(HtmlContent html)
         : "hash:" + Sha256(item.Title, item.Content ?? item.Summary);
 
     /// <summary>Changes whenever the entry as published upstream changes (its text, link, authors or dates).</summary>
-    private static string HashOf(ParsedItem item) =>
-        Sha256(item.Title, item.Link, item.Summary, item.Content, string.Join('\u001f', item.Authors), string.Join('\u001f', item.Categories),
+    public static string HashOf(ParsedItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return Sha256(item.Title, item.Link, item.Summary, item.Content, string.Join('\u001f', item.Authors), string.Join('\u001f', item.Categories),
             item.Published?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture),
             item.Updated?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
-    private static string Sha256(params string?[] parts) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001e', parts.Select(p => p ?? "")))));
+    /// <summary>
+    /// SHA-256 of the parts' UTF-8 joined by U+001E, hashed part by part: the same digest as hashing the joined string
+    /// (the separator is one byte and never splits a character), without building that string or its bytes.
+    /// </summary>
+    private static string Sha256(params string?[] parts)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> separator = [0x1e];
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            for (var i = 0; i < parts.Length; i++)
+            {
+                if (i > 0) hash.AppendData(separator);
+                var part = (parts[i] ?? "").AsSpan();
+                if (Encoding.UTF8.GetMaxByteCount(part.Length) > buffer.Length)
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(part.Length));
+                }
+                hash.AppendData(buffer, 0, Encoding.UTF8.GetBytes(part, buffer));
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        return Convert.ToHexStringLower(digest);
+    }
 
     private static DateTimeOffset Earlier(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 

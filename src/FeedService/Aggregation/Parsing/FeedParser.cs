@@ -35,7 +35,7 @@ public static class FeedParser
         var (document, wellFormed) = LoadXml(text, problems);
         var (format, error) = XmlFormatDetector.Detect(document.Root);
         if (format is null) return ParseResult.Failed(error!);
-        if (wellFormed && SyndicationReader.TryRead(text, document, format, documentUrl, problems) is { } viaSyndication)
+        if (wellFormed && SyndicationReader.TryRead(document, format, documentUrl, problems) is { } viaSyndication)
             return new ParseResult(viaSyndication, null);
         return new ParseResult(ReadTree(document, format, documentUrl, problems), null);
     }
@@ -53,7 +53,7 @@ public static class FeedParser
         try { document = SafeXml.Load(text); }
         catch (XmlException) { return null; }
         if (XmlFormatDetector.Detect(document.Root).Format is not { } format) return null;
-        return (SyndicationReader.TryRead(text, document, format, documentUrl, problems.Clone()), ReadTree(document, format, documentUrl, problems.Clone()));
+        return (SyndicationReader.TryRead(document, format, documentUrl, problems.Clone()), ReadTree(document, format, documentUrl, problems.Clone()));
     }
 
     /// <summary>The reader for any XML format, used when System.ServiceModel.Syndication cannot read the document.</summary>

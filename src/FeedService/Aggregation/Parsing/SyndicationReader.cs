@@ -14,7 +14,7 @@ namespace FeedService.Aggregation.Parsing;
 /// </summary>
 internal static class SyndicationReader
 {
-    public static ParsedFeed? TryRead(string xml, XDocument document, string format, Uri documentUrl, ProblemLog problems)
+    public static ParsedFeed? TryRead(XDocument document, string format, Uri documentUrl, ProblemLog problems)
     {
         var root = document.Root!;
         var isRss = format == FeedFormats.Rss20 && root.Name == "rss" && root.Attribute("version")?.Value == "2.0";
@@ -28,7 +28,8 @@ internal static class SyndicationReader
         formatter.UriParser = TolerantUri;
         try
         {
-            using (var reader = XmlReader.Create(new StringReader(xml), SafeXml.ReaderSettings())) formatter.ReadFrom(reader);
+            // From the tree already built, not the text: parsing the text a second time was a third of the parse.
+            using (var reader = TreeXmlReader.Over(document)) formatter.ReadFrom(reader);
             var attempt = problems.Clone();
             var feed = isRss
                 ? SyndicationRssMapper.Map(formatter.Feed, root, documentUrl, attempt)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Xml;
@@ -16,6 +17,13 @@ internal static class XmlTextRepair
     private const int MaxUnknownEntitiesReported = 5;
 
     private static readonly HashSet<string> XmlEntities = ["amp", "lt", "gt", "quot", "apos"];
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> XmlEntitiesByName = XmlEntities.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Characters XML 1.0 does not allow on their own (surrogates are fine in pairs), found in bulk.</summary>
+    private static readonly SearchValues<char> NotPlain = SearchValues.Create(NotPlainChars(markup: false));
+
+    /// <summary>The same plus the two that start markup or a reference: everything else is copied as it is.</summary>
+    private static readonly SearchValues<char> NotPlainOrMarkup = SearchValues.Create(NotPlainChars(markup: true));
 
     public static string Repair(string text, ProblemLog problems)
     {
@@ -24,6 +32,10 @@ internal static class XmlTextRepair
         var i = SkipPrologue(text);
         while (i < text.Length)
         {
+            // Runs of ordinary characters (most of a feed) are copied in one go; only '<', '&' and suspect characters
+            // are looked at one by one.
+            i = CopyPlainRun(text, i, output, NotPlainOrMarkup);
+            if (i >= text.Length) break;
             var c = text[i];
             if (c == '<') i = CopyMarkup(text, i, output, ref state);
             else if (c == '&') i = CopyReference(text, i, output, ref state);
@@ -31,6 +43,22 @@ internal static class XmlTextRepair
         }
         Report(state, problems);
         return output.ToString();
+    }
+
+    private static int CopyPlainRun(string text, int i, StringBuilder output, SearchValues<char> stops)
+    {
+        var run = text.AsSpan(i).IndexOfAny(stops);
+        var end = run < 0 ? text.Length : i + run;
+        output.Append(text, i, end - i);
+        return end;
+    }
+
+    private static char[] NotPlainChars(bool markup)
+    {
+        var chars = new List<char>();
+        for (var c = 0; c <= char.MaxValue; c++)
+            if (!XmlConvert.IsXmlChar((char)c) || (markup && c is '<' or '&')) chars.Add((char)c);
+        return [.. chars];
     }
 
     /// <summary>Skips whitespace, BOMs and the XML declaration before the first element: text was already decoded.</summary>
@@ -54,7 +82,13 @@ internal static class XmlTextRepair
         {
             var end = text.IndexOf("]]>", i + 9, StringComparison.Ordinal);
             var stop = end < 0 ? text.Length : end + 3;
-            while (i < stop) i = CopyChar(text, i, output, ref state);
+            while (i < stop)
+            {
+                var run = text.AsSpan(i, stop - i).IndexOfAny(NotPlain);
+                var next = run < 0 ? stop : i + run;
+                output.Append(text, i, next - i);
+                i = next < stop ? CopyChar(text, next, output, ref state) : stop;
+            }
             return i;
         }
         if (At(text, i, "<!DOCTYPE") || At(text, i, "<!doctype")) return SkipDoctype(text, i + 9);
@@ -88,8 +122,9 @@ internal static class XmlTextRepair
             if (name[0] == '#') return CopyNumericReference(name, semicolon, output, ref state) ?? EscapeAmpersand(i, output);
             if (IsEntityName(name))
             {
+                // The five XML entities (most references in escaped HTML) are copied as they are, without allocating.
+                if (XmlEntitiesByName.Contains(name)) { output.Append(text, i, semicolon + 1 - i); return semicolon + 1; }
                 var entity = name.ToString();
-                if (XmlEntities.Contains(entity)) { output.Append('&').Append(entity).Append(';'); return semicolon + 1; }
                 if (HtmlEntities.Resolve(entity) is { } resolved)
                 {
                     foreach (var rune in resolved.EnumerateRunes()) output.Append("&#").Append(rune.Value).Append(';');
