@@ -39,13 +39,21 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<StorageFullHandler>();
 builder.Services.AddOpenApi();
 // Posts are at most ~1 MB of HTML; nothing legitimate sends more.
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
+    k.AddServerHeader = false;
+});
 
 var app = builder.Build();
 
+// Feed documents in memory are answered first (200/304): pollers make most requests, and they need none of what follows.
+app.UseFeedResponses();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRejectedRequestLogging();
+// Explicit, so routing runs after the feed fast path (by default it would run before every middleware).
+app.UseRouting();
 app.UseRateLimiter();
 
 await app.Services.PrepareDatabaseAsync();

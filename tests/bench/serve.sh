@@ -89,7 +89,7 @@ for i in $(seq 1 "$POSTS"); do
             + "&amp; context.</p>";
         { title: "Benchmark post \($i): serving feeds from memory",
           summary: "<p>The excerpt of benchmark post \($i), a sentence or two long.</p>",
-          content: ([range(0; 4)] | map(para(.)) | join("\n")),
+          content: (([range(0; 3)] | map(para(.))) + ["<ul><li>first point</li><li>second point</li></ul>"] | join("\n")),
           author: "Bench Writer", categories: ["bench"], publishedAt: $at,
           link: "https://example.org/posts/\($i)" }')
     LAST_GUID=$(api POST /api/posts "$body" | jq -r .guid)
@@ -227,6 +227,15 @@ run_wrk() {
     grep '^WRK ' "$WORK/wrk.out" || { cat "$WORK/wrk.out" >&2; die "wrk printed no summary ($server $case)"; }
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+# cpu_ticks SERVER: user+system clock ticks used so far by the server's processes (the app; nginx's master and workers).
+cpu_ticks() {
+    local pids=("$APP_PID")
+    [[ $1 == nginx ]] && pids=("$NGINX_PID" $(pgrep -P "$NGINX_PID" || true))
+    local total=0 pid
+    for pid in "${pids[@]}"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0) )); done
+    echo "$total"
+}
+TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
 runs_for() { [[ $1 == nginx && $2 == br && -z $HAVE_NGINX_BR ]] && return 1; return 0; }
 
 log "warm-up: ${WARMUP} s per case and server"
@@ -234,7 +243,7 @@ for case in "${CASES[@]}"; do
     for server in ours nginx; do runs_for "$server" "$case" && run_wrk "$server" "$case" "$WARMUP" >/dev/null; done
 done
 
-declare -A RPS P99
+declare -A RPS P99 CPU
 ERRORS=0
 log "measuring: $ROUNDS rounds x ${DURATION} s per case and server, wrk -t$THREADS -c$CONNECTIONS"
 for round in $(seq 1 "$ROUNDS"); do
@@ -243,11 +252,15 @@ for round in $(seq 1 "$ROUNDS"); do
         order=(ours nginx); (( round % 2 == 0 )) && order=(nginx ours)
         for server in "${order[@]}"; do
             runs_for "$server" "$case" || continue
+            ticks=$(cpu_ticks "$server")
             line=$(run_wrk "$server" "$case" "$DURATION")
+            ticks=$(( $(cpu_ticks "$server") - ticks ))
+            cpu=$(awk -v t="$ticks" -v us="$TICK_US" -v n="$(field requests "$line")" 'BEGIN{printf "%.1f", (n > 0 ? t * us / n : 0)}')
             RPS[$server,$case]+="$(field rps "$line") "
             P99[$server,$case]+="$(field p99_us "$line") "
+            CPU[$server,$case]+="$cpu "
             ERRORS=$(( ERRORS + $(field status_errors "$line") + $(field socket_errors "$line") ))
-            log "round $round $case $server: $(field rps "$line") req/s, p99 $(field p99_us "$line") us, errors $(field status_errors "$line")+$(field socket_errors "$line")"
+            log "round $round $case $server: $(field rps "$line") req/s, p99 $(field p99_us "$line") us, server CPU $cpu us/request, errors $(field status_errors "$line")+$(field socket_errors "$line")"
         done
     done
 done
@@ -255,27 +268,28 @@ done
 # ---------------------------------------------------------------------------- report
 printf '\nserving feeds/%s (%s bytes; gzip %s, br %s), wrk -t%s -c%s, %s x %s s per case, medians; %s cores\n' \
     "$FILE" "$SIZE" "$SIZE_GZ" "$SIZE_BR" "$THREADS" "$CONNECTIONS" "$ROUNDS" "$DURATION" "$(nproc)"
-printf '%-6s | %12s %12s %7s | %12s %12s %9s\n' case "ours req/s" "nginx req/s" ratio "ours p99 ms" "nginx p99 ms" "p99 ratio"
-printf '%s\n' "-------+-------------------------------------+--------------------------------------"
+printf '%-6s | %11s %11s %6s | %11s %12s %9s | %13s %14s\n' case "ours req/s" "nginx req/s" ratio "ours p99 ms" "nginx p99 ms" "p99 ratio" "ours CPU us/r" "nginx CPU us/r"
+printf '%s\n' "-------+--------------------------------+-------------------------------------+------------------------------"
 RESULT="RESULT serve"
 P99_PART=""
 for case in "${CASES[@]}"; do
     # shellcheck disable=SC2086
-    ours=$(median ${RPS[ours,$case]}); ours_p99=$(median ${P99[ours,$case]})
+    ours=$(median ${RPS[ours,$case]}); ours_p99=$(median ${P99[ours,$case]}); ours_cpu=$(median ${CPU[ours,$case]})
     if runs_for nginx "$case"; then
         # shellcheck disable=SC2086
-        nginx=$(median ${RPS[nginx,$case]}); nginx_p99=$(median ${P99[nginx,$case]})
+        nginx=$(median ${RPS[nginx,$case]}); nginx_p99=$(median ${P99[nginx,$case]}); nginx_cpu=$(median ${CPU[nginx,$case]})
         r=$(ratio "$ours" "$nginx"); pr=$(ratio "$ours_p99" "$nginx_p99")
     else
-        nginx=n/a; nginx_p99=n/a; r=n/a; pr=n/a
+        nginx=n/a; nginx_p99=n/a; nginx_cpu=n/a; r=n/a; pr=n/a
     fi
     ms() { [[ $1 == n/a ]] && echo n/a || awk -v u="$1" 'BEGIN{printf "%.2f", u/1000}'; }
     int() { [[ $1 == n/a ]] && echo n/a || awk -v x="$1" 'BEGIN{printf "%d", x}'; }
-    printf '%-6s | %12s %12s %7s | %12s %12s %9s\n' "$case" "$(int "$ours")" "$(int "$nginx")" "$r" "$(ms "$ours_p99")" "$(ms "$nginx_p99")" "$pr"
+    printf '%-6s | %11s %11s %6s | %11s %12s %9s | %13s %14s\n' "$case" "$(int "$ours")" "$(int "$nginx")" "$r" "$(ms "$ours_p99")" "$(ms "$nginx_p99")" "$pr" "$ours_cpu" "$nginx_cpu"
     RESULT+=" ours_$case=$(int "$ours") nginx_$case=$(int "$nginx") ratio_$case=$r"
     P99_PART+=" p99_ratio_$case=$pr"
 done
-printf 'errors (non-2xx/3xx and socket errors, all runs): %s\n\n' "$ERRORS"
+printf 'errors (non-2xx/3xx and socket errors, all runs): %s\n' "$ERRORS"
+printf 'CPU us/r: user+system CPU time of the server processes per request (from /proc), less sensitive to the noise than req/s.\n\n'
 (( ERRORS == 0 )) || log "there were errors: the figures do not count"
 echo "$RESULT${P99_PART} errors=$ERRORS"
 (( ERRORS == 0 ))

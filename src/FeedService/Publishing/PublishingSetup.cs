@@ -14,6 +14,7 @@ public static class PublishingSetup
         services.AddSingleton<FeedModelBuilder>();
         services.AddSingleton<FeedFiles>();
         services.AddSingleton<FeedCache>();
+        services.AddSingleton<FeedResponder>();
         services.AddSingleton<FeedChanges>();
         services.AddSingleton<FeedRegenerator>();
         services.AddSingleton<RegenerationStatus>();

@@ -1,30 +1,97 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using FeedService.Options;
 using FeedService.Publishing;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace FeedService.Serving;
 
-/// <summary>One representation of a feed document: its bytes and strong ETag.</summary>
-public sealed record FeedVariant(byte[] Body, EntityTagHeaderValue ETag, string? ContentEncoding);
+/// <summary>One representation of a feed document: its bytes and strong ETag (parsed, and as the header's text).</summary>
+public sealed class FeedVariant(byte[] body, string etag, string? contentEncoding)
+{
+    public byte[] Body { get; } = body;
+    public EntityTagHeaderValue ETag { get; } = new(etag);
+    /// <summary>The ETag header's value, exactly as <see cref="ETag"/> formats it.</summary>
+    public string ETagText { get; } = etag;
+    public string? ContentEncoding { get; } = contentEncoding;
 
-/// <summary>A feed document as served: identity, gzip and brotli variants, and when it last changed on disk.</summary>
+    /// <summary>The same bytes under another ETag (the strong ETag names one exact representation, content type included).</summary>
+    internal FeedVariant WithTagSuffix(string suffix) => new(Body, ETagText.Insert(ETagText.Length - 1, suffix), ContentEncoding);
+}
+
+/// <summary>
+/// A feed document as served: identity, gzip and brotli variants, when it last changed on disk, and every response
+/// header value that does not depend on the request, computed once when the file is read.
+/// </summary>
 /// <remarks>Immutable: an archive page that a newer page follows, whose items can no longer change.</remarks>
-public sealed record ServedFeed(string ContentType, DateTimeOffset LastModified, FeedVariant Identity, FeedVariant? Gzip, FeedVariant? Brotli, bool Immutable = false);
+public sealed class ServedFeed(
+    string contentType, DateTimeOffset lastModified, FeedVariant identity, FeedVariant? gzip, FeedVariant? brotli,
+    bool immutable, string cacheControl, string? link)
+{
+    public string ContentType { get; } = contentType;
+    public DateTimeOffset LastModified { get; } = lastModified;
+    public FeedVariant Identity { get; } = identity;
+    public FeedVariant? Gzip { get; } = gzip;
+    public FeedVariant? Brotli { get; } = brotli;
+    public bool Immutable { get; } = immutable;
+
+    /// <summary>Last-Modified as an HTTP date.</summary>
+    public string LastModifiedText { get; } = HeaderUtilities.FormatDate(lastModified);
+    public string CacheControl { get; } = cacheControl;
+    /// <summary>The WebSub Link header (hubs and self) of a current document; null for archive pages.</summary>
+    public string? Link { get; } = link;
+
+    /// <summary>
+    /// The same bytes for a person who opened an RSS or Atom document in a browser tab: served as application/xml (so the
+    /// browser applies the document's xml-stylesheet), each variant with its own ETag. Null for JSON Feed documents.
+    /// </summary>
+    public ServedFeed? ForBrowser { get; private init; }
+
+    private const string XmlPageType = "application/xml; charset=utf-8";
+
+    internal ServedFeed WithBrowserPage()
+    {
+        if (ContentType.StartsWith("application/feed+json", StringComparison.Ordinal)) return this;
+        var page = new ServedFeed(XmlPageType, LastModified, Identity.WithTagSuffix("-x"), Gzip?.WithTagSuffix("-x"),
+            Brotli?.WithTagSuffix("-x"), Immutable, CacheControl, Link);
+        return new ServedFeed(ContentType, LastModified, Identity, Gzip, Brotli, Immutable, CacheControl, Link) { ForBrowser = page };
+    }
+}
 
 /// <summary>
 /// Feed files held in memory so a request costs no disk I/O. An entry is dropped whenever the
 /// regeneration job replaces its file, and read again on the next request.
 /// </summary>
-public sealed class FeedCache
+public sealed partial class FeedCache
 {
+    /// <summary>The only names that ever reach the file system: a slug and a known extension...</summary>
+    [GeneratedRegex("^([a-z0-9]+(?:-[a-z0-9]+)*)\\.(rss|atom|json)$", RegexOptions.CultureInvariant)]
+    private static partial Regex FeedFileName();
+
+    /// <summary>...or, for an archive page, a page number and a known extension.</summary>
+    [GeneratedRegex("^([1-9][0-9]{0,8})\\.(rss|atom|json)$", RegexOptions.CultureInvariant)]
+    private static partial Regex ArchiveFileName();
+
+    private const string ArchivePrefix = "archive/";
+
     private readonly ConcurrentDictionary<string, ServedFeed> _entries = new(StringComparer.Ordinal);
+    // Looks entries up by a slice of the request path, so a hit allocates nothing.
+    private readonly ConcurrentDictionary<string, ServedFeed>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly FeedFiles _files;
+    private readonly FeedsOptions _options;
+    private readonly SiteOptions _site;
+    private readonly WebSub.HubLinks _hubs;
     private int _generation;
 
-    public FeedCache(FeedFiles files)
+    public FeedCache(FeedFiles files, IOptions<FeedsOptions> options, IOptions<SiteOptions> site, WebSub.HubLinks hubs)
     {
         _files = files;
+        _options = options.Value;
+        _site = site.Value;
+        _hubs = hubs;
+        _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
         files.Changed += name =>
         {
             Interlocked.Increment(ref _generation);
@@ -32,23 +99,62 @@ public sealed class FeedCache
         };
     }
 
+    /// <summary>Whether <paramref name="file"/> names a current document ("{slug}.{rss|atom|json}").</summary>
+    public static bool IsCurrentName(string file) => FeedFileName().IsMatch(file);
+
+    /// <summary>Whether <paramref name="slug"/> and <paramref name="file"/> name an archive page ("{page}.{rss|atom|json}").</summary>
+    public static bool IsArchiveName(string slug, string file) => Categories.Slugs.IsValid(slug) && ArchiveFileName().IsMatch(file);
+
+    /// <summary>
+    /// The document a request path names below /feeds/ ("tech.rss" or "archive/tech/3.atom"), or null when the name is
+    /// not a feed's or there is no such file. A document already in memory is found without allocating.
+    /// </summary>
+    public ServedFeed? Find(ReadOnlySpan<char> name)
+    {
+        if (_bySpan.TryGetValue(name, out var cached)) return cached;
+        if (name.StartsWith(ArchivePrefix, StringComparison.Ordinal))
+        {
+            var rest = name[ArchivePrefix.Length..];
+            var slash = rest.IndexOf('/');
+            if (slash < 0) return null;
+            var slug = rest[..slash].ToString();
+            var file = rest[(slash + 1)..].ToString();
+            return IsArchiveName(slug, file) ? GetArchive(slug, file) : null;
+        }
+        var current = name.ToString();
+        return IsCurrentName(current) ? GetCurrent(current) : null;
+    }
+
+    /// <summary>A current document by its validated file name ("tech.rss"), or null when there is none.</summary>
+    public ServedFeed? GetCurrent(string file) =>
+        Get(file, file[(file.LastIndexOf('.') + 1)..], nextPage: null, link: _hubs.LinkHeader(_site.Url($"feeds/{file}")));
+
+    /// <summary>An archive page by its validated slug and file name ("3.rss"), or null when there is none.</summary>
+    public ServedFeed? GetArchive(string slug, string file)
+    {
+        var dot = file.LastIndexOf('.');
+        var extension = file[(dot + 1)..];
+        var page = int.Parse(file.AsSpan(0, dot), System.Globalization.CultureInfo.InvariantCulture);
+        return Get($"{ArchivePrefix}{slug}/{file}", extension, ArchivePaths.Of(slug, page + 1, extension), link: null);
+    }
+
     /// <summary>
     /// The document at <paramref name="fileName"/> (already validated, relative to feeds/), or null when there is none.
     /// For an archive page, <paramref name="nextPage"/> names the page after it: when that exists, this one is immutable.
     /// </summary>
-    public ServedFeed? Get(string fileName, string contentType, string? nextPage = null)
+    private ServedFeed? Get(string fileName, string extension, string? nextPage, string? link)
     {
         if (_entries.TryGetValue(fileName, out var cached)) return cached;
         var generation = Volatile.Read(ref _generation);
-        var loaded = Load(fileName, contentType);
-        if (loaded is not null && nextPage is not null && File.Exists(_files.PathOf(nextPage))) loaded = loaded with { Immutable = true };
+        var immutable = nextPage is not null && File.Exists(_files.PathOf(nextPage));
+        var loaded = Load(fileName, MediaTypes.ServedAs(extension), immutable, link);
         // Missing files are not remembered (random names must not grow the cache), and a load that raced
         // with a rewrite is not kept (it may hold the old bytes).
         if (loaded is not null && generation == Volatile.Read(ref _generation)) _entries.TryAdd(fileName, loaded);
         return loaded;
     }
 
-    private ServedFeed? Load(string fileName, string contentType)
+    private ServedFeed? Load(string fileName, string contentType, bool immutable, string? link)
     {
         var path = _files.PathOf(fileName);
         try
@@ -58,13 +164,17 @@ public sealed class FeedCache
             // The tag is derived from the document's bytes; each encoding gets its own suffix, because a strong
             // ETag names one exact representation.
             var tag = Convert.ToBase64String(SHA256.HashData(body), 0, 18).Replace('+', '-').Replace('/', '_');
+            var maxAge = immutable ? _options.ArchiveMaxAgeSeconds : _options.MaxAgeSeconds;
             return new ServedFeed(
                 contentType,
                 // HTTP dates have whole seconds; truncating keeps If-Modified-Since comparisons exact.
                 lastModified.AddTicks(-(lastModified.Ticks % TimeSpan.TicksPerSecond)),
-                new FeedVariant(body, new EntityTagHeaderValue($"\"{tag}\""), null),
+                new FeedVariant(body, $"\"{tag}\"", null),
                 Variant(path + ".gz", $"\"{tag}-gz\"", "gzip"),
-                Variant(path + ".br", $"\"{tag}-br\"", "br"));
+                Variant(path + ".br", $"\"{tag}-br\"", "br"),
+                immutable,
+                $"public, max-age={maxAge.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                link).WithBrowserPage();
         }
         catch (FileNotFoundException)
         {
@@ -77,5 +187,5 @@ public sealed class FeedCache
     }
 
     private static FeedVariant? Variant(string path, string etag, string encoding) =>
-        File.Exists(path) ? new FeedVariant(File.ReadAllBytes(path), new EntityTagHeaderValue(etag), encoding) : null;
+        File.Exists(path) ? new FeedVariant(File.ReadAllBytes(path), etag, encoding) : null;
 }

@@ -1,21 +1,19 @@
-using System.Text.RegularExpressions;
 using FeedService.Api;
-using FeedService.Options;
-using FeedService.Publishing;
-using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace FeedService.Serving;
 
-public static partial class FeedsApi
+public static class FeedsApi
 {
-    /// <summary>The only names that ever reach the file system: a slug and a known extension...</summary>
-    [GeneratedRegex("^([a-z0-9]+(?:-[a-z0-9]+)*)\\.(rss|atom|json)$", RegexOptions.CultureInvariant)]
-    private static partial Regex FeedFileName();
-
-    /// <summary>...or, for an archive page, a page number and a known extension.</summary>
-    [GeneratedRegex("^([1-9][0-9]{0,8})\\.(rss|atom|json)$", RegexOptions.CultureInvariant)]
-    private static partial Regex ArchiveFileName();
+    /// <summary>
+    /// Answers GET and HEAD of every feed document in memory (200 and 304) before the rest of the pipeline runs:
+    /// no routing, parameter binding, exception or status-code middleware for the requests pollers make most.
+    /// Anything else it leaves to the endpoints below (unknown names, failed preconditions, other methods).
+    /// </summary>
+    public static IApplicationBuilder UseFeedResponses(this IApplicationBuilder app)
+    {
+        var responder = app.ApplicationServices.GetRequiredService<FeedResponder>();
+        return app.Use(next => context => responder.TryAnswer(context) ?? next(context));
+    }
 
     public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder app)
     {
@@ -26,78 +24,34 @@ public static partial class FeedsApi
         return app;
     }
 
-    private static IResult ServeCurrent(string file, HttpContext context, FeedCache cache, IOptions<FeedsOptions> options, IOptions<SiteOptions> site, WebSub.HubLinks hubs)
+    private static IResult ServeCurrent(string file, HttpContext context, FeedResponder responder)
     {
-        var match = FeedFileName().Match(file);
-        var feed = match.Success ? cache.Get(file, MediaTypes.ServedAs(match.Groups[2].Value)) : null;
-        // WebSub discovery (section 4): the hubs and the topic URL also travel as HTTP Link headers.
-        if (feed is not null) context.Response.Headers.Link = hubs.LinkHeader(site.Value.Url($"feeds/{file}"));
-        return Serve(context, feed, options.Value.MaxAgeSeconds,
+        var feed = FeedCache.IsCurrentName(file) ? responder.Cache.GetCurrent(file) : null;
+        return Serve(context, responder, feed,
             $"There is no feed '{file}'. Feeds are /feeds/{{slug}}.rss, .atom and .json, where slug is a category or 'all'.");
     }
 
     /// <summary>An RFC 5005 archive page. Pages older than the newest never change, so they may be cached for long.</summary>
-    private static IResult ServeArchive(string slug, string file, HttpContext context, FeedCache cache, IOptions<FeedsOptions> options)
+    private static IResult ServeArchive(string slug, string file, HttpContext context, FeedResponder responder)
     {
-        var match = ArchiveFileName().Match(file);
-        var valid = match.Success && Categories.Slugs.IsValid(slug);
-        var feed = valid ? cache.Get($"archive/{slug}/{file}", MediaTypes.ServedAs(match.Groups[2].Value), NextPageOf(slug, match)) : null;
-        var maxAge = feed?.Immutable == true ? options.Value.ArchiveMaxAgeSeconds : options.Value.MaxAgeSeconds;
-        return Serve(context, feed, maxAge, $"There is no archive page '{slug}/{file}'.");
+        var feed = FeedCache.IsArchiveName(slug, file) ? responder.Cache.GetArchive(slug, file) : null;
+        return Serve(context, responder, feed, $"There is no archive page '{slug}/{file}'.");
     }
 
-    private static string NextPageOf(string slug, Match match) =>
-        ArchivePaths.Of(slug, int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1, match.Groups[2].Value);
-
-    private static IResult Serve(HttpContext context, ServedFeed? feed, int maxAgeSeconds, string notFound)
+    private static IResult Serve(HttpContext context, FeedResponder responder, ServedFeed? feed, string notFound)
     {
-        var response = context.Response;
-        response.Headers.AccessControlAllowOrigin = "*";
-        if (feed is null) return Problems.NotFound(notFound);
-
-        var variant = ChooseVariant(context.Request, feed);
-        response.Headers.CacheControl = $"public, max-age={maxAgeSeconds}";
-        response.Headers.Vary = VaryHeader;
-        response.Headers.AccessControlExposeHeaders = "ETag, Last-Modified, Link";
-        if (variant.ContentEncoding is not null) response.Headers.ContentEncoding = variant.ContentEncoding;
-
-        var (contentType, etag) = (feed.ContentType, variant.ETag);
-        if (IsBrowserNavigation(context.Request) && !feed.ContentType.StartsWith("application/feed+json", StringComparison.Ordinal))
+        if (feed is null)
         {
-            // A person opened the feed in a browser tab. Browsers show application/rss+xml as plain text but apply
-            // the document's xml-stylesheet to application/xml, so the same bytes go out as XML and render as a
-            // readable page. Feed readers never send Sec-Fetch-Dest (only browsers can).
-            contentType = "application/xml; charset=utf-8";
-            etag = new EntityTagHeaderValue(variant.ETag.Tag.Value!.Insert(variant.ETag.Tag.Length - 1, "-x"));
+            context.Response.Headers.AccessControlAllowOrigin = "*";
+            return Problems.NotFound(notFound);
         }
-
-        // RFC 9110 13.2.2: when If-None-Match is present, If-Modified-Since is ignored. The framework's own
-        // evaluation (weak comparison for If-None-Match, 304 or 200, HEAD without a body) does the rest.
-        if (context.Request.Headers.IfNoneMatch.Count > 0) context.Request.Headers.Remove(HeaderNames.IfModifiedSince);
-        return TypedResults.Bytes(variant.Body, contentType, lastModified: feed.LastModified, entityTag: etag);
+        var (served, variant) = responder.Select(context.Request, feed);
+        return new FeedResult(served, variant, responder.Evaluate(context.Request.Headers, served, variant));
     }
 
-    private const string VaryHeader = "Accept-Encoding, Sec-Fetch-Dest";
-
-    private static bool IsBrowserNavigation(HttpRequest request) =>
-        string.Equals(request.Headers["Sec-Fetch-Dest"], "document", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Brotli, then gzip, then the plain bytes, as far as the client's Accept-Encoding allows.</summary>
-    private static FeedVariant ChooseVariant(HttpRequest request, ServedFeed feed)
+    /// <summary>A feed document answered as <see cref="FeedResponder.Write"/> answers it on the fast path.</summary>
+    private sealed class FeedResult(ServedFeed feed, FeedVariant variant, FeedResponder.Precondition state) : IResult
     {
-        var accepted = request.GetTypedHeaders().AcceptEncoding;
-        if (accepted.Count == 0) return feed.Identity;
-        double Quality(string coding)
-        {
-            var exact = accepted.FirstOrDefault(a => a.Value.Equals(coding, StringComparison.OrdinalIgnoreCase));
-            var any = accepted.FirstOrDefault(a => a.Value == "*");
-            var chosen = exact ?? any;
-            return chosen is null ? 0 : chosen.Quality ?? 1;
-        }
-        var br = feed.Brotli is null ? 0 : Quality("br");
-        var gzip = feed.Gzip is null ? 0 : Quality("gzip");
-        if (br > 0 && br >= gzip) return feed.Brotli!;
-        if (gzip > 0) return feed.Gzip!;
-        return feed.Identity;
+        public Task ExecuteAsync(HttpContext httpContext) => FeedResponder.Write(httpContext, feed, variant, state);
     }
 }
