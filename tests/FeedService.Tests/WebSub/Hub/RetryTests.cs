@@ -1,19 +1,26 @@
 using FeedService.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace FeedService.Tests.WebSub.Hub;
 
-/// <summary>Failed deliveries are retried with back-off, and a newer document supersedes a pending retry of an older one.</summary>
+/// <summary>
+/// Failed deliveries are retried with back-off, a bounded number of times, and a newer document supersedes a pending
+/// retry of an older one. The back-off waits on the app's clock, so these tests move a fake clock instead of waiting.
+/// </summary>
 public sealed class RetryTests : IAsyncLifetime
 {
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(30);
+
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private FeedServiceApp _app = null!;
     private TestSubscriber _subscriber = null!;
 
     public async Task InitializeAsync()
     {
-        _app = new FeedServiceApp(settings: new Dictionary<string, string>
+        _app = new FeedServiceApp(clock: _clock, settings: new Dictionary<string, string>
         {
-            ["FeedService:WebSub:FirstRetryDelay"] = "00:00:00.300",
+            ["FeedService:WebSub:FirstRetryDelay"] = FirstRetryDelay.ToString(),
             ["FeedService:WebSub:MaxDeliveryAttempts"] = "3",
             ["FeedService:WebSub:RequestTimeoutSeconds"] = "1",
         });
@@ -26,23 +33,39 @@ public sealed class RetryTests : IAsyncLifetime
         await _subscriber.DisposeAsync();
     }
 
-    private Task CategoryAsync(string slug) => HubClient.CategoryReadyAsync(_app, slug);
+    /// <summary>
+    /// Moves the clock a back-off step at a time until <paramref name="path"/> has received <paramref name="count"/>
+    /// deliveries (bounded). Steps beyond what is due change nothing: the leases run for days.
+    /// </summary>
+    private async Task AdvanceUntilDeliveredAsync(string path, int count)
+    {
+        for (var step = 0; step < 100 && _subscriber.DeliveriesTo(path).Count < count; step++)
+        {
+            _clock.Advance(FirstRetryDelay);
+            await Task.Delay(100);
+        }
+        Assert.Equal(count, _subscriber.DeliveriesTo(path).Count);
+    }
 
     [Fact]
-    public async Task A_failed_delivery_is_retried_and_delivered()
+    public async Task A_failed_delivery_is_retried_after_the_back_off_and_delivered()
     {
-        await CategoryAsync("flaky");
+        await HubClient.CategoryReadyAsync(_app, "flaky");
         _subscriber.Accept("/cb/flaky", deliveryStatus: n => n == 1 ? 500 : 200);
         var topic = HubClient.Topic("flaky.atom");
         await HubClient.SubscribeActiveAsync(_app, topic, _subscriber.Callback("/cb/flaky"), secret: "k");
 
         var post = await _app.CreatePostAsync(new { title = "Eventually", content = "<p>x</p>", categories = new[] { "flaky" } });
-        var delivered = await _subscriber.WaitForDeliveryAsync("/cb/flaky", d => d.AnsweredWith == 200);
-        Assert.Contains(post.Guid, delivered.Text);
+        await _subscriber.WaitForDeliveryAsync("/cb/flaky", d => d.AnsweredWith == 500);
+        // Nothing more until the back-off has passed on the clock.
+        await Task.Delay(300);
+        Assert.Single(_subscriber.DeliveriesTo("/cb/flaky"));
+
+        await AdvanceUntilDeliveredAsync("/cb/flaky", 2);
         var attempts = _subscriber.DeliveriesTo("/cb/flaky");
         Assert.Equal([500, 200], attempts.Select(a => a.AnsweredWith));
-        // The retry waited for FirstRetryDelay, and sent the same signed document again.
-        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(attempts[0].EndedAt, attempts[1].StartedAt) >= TimeSpan.FromMilliseconds(250));
+        // The same signed document again.
+        Assert.Contains(post.Guid, attempts[1].Text);
         Assert.Equal(attempts[0].Body, attempts[1].Body);
         Assert.Equal(attempts[0].Header("X-Hub-Signature"), attempts[1].Header("X-Hub-Signature"));
 
@@ -54,23 +77,27 @@ public sealed class RetryTests : IAsyncLifetime
     [Fact]
     public async Task Attempts_are_bounded_and_the_last_failure_is_recorded_as_given_up()
     {
-        await CategoryAsync("down");
+        await HubClient.CategoryReadyAsync(_app, "down");
         _subscriber.Accept("/cb/down", deliveryStatus: _ => 503);
         var topic = HubClient.Topic("down.atom");
         await HubClient.SubscribeActiveAsync(_app, topic, _subscriber.Callback("/cb/down"));
 
         await _app.CreatePostAsync(new { title = "Never", content = "<p>x</p>", categories = new[] { "down" } });
-        // 3 attempts: 0.3 s and 0.6 s apart.
+        await _subscriber.WaitForDeliveryAsync("/cb/down", _ => true);
+        await AdvanceUntilDeliveredAsync("/cb/down", 3);
         var recorded = await HubClient.WaitForDeliveriesAsync(_app, topic, d => d.Any(x => x.Outcome == "gave-up"));
         Assert.Equal(["failed", "failed", "gave-up"], recorded.OrderBy(d => d.Id).Select(d => d.Outcome));
-        await Task.Delay(1000);
+
+        // MaxDeliveryAttempts is 3: however far the clock moves, no fourth.
+        for (var i = 0; i < 5; i++) _clock.Advance(FirstRetryDelay * 10);
+        await Task.Delay(300);
         Assert.Equal(3, _subscriber.DeliveriesTo("/cb/down").Count);
     }
 
     [Fact]
     public async Task A_timeout_counts_as_a_failure()
     {
-        await CategoryAsync("slow");
+        await HubClient.CategoryReadyAsync(_app, "slow");
         _subscriber.Accept("/cb/slow", deliveryStatus: _ => 200, delay: TimeSpan.FromSeconds(3));
         var topic = HubClient.Topic("slow.atom");
         await HubClient.SubscribeActiveAsync(_app, topic, _subscriber.Callback("/cb/slow"));
@@ -84,30 +111,26 @@ public sealed class RetryTests : IAsyncLifetime
     [Fact]
     public async Task A_newer_document_supersedes_a_pending_retry_of_an_older_one()
     {
-        await using var app = new FeedServiceApp(settings: new Dictionary<string, string>
-        {
-            ["FeedService:WebSub:FirstRetryDelay"] = "00:00:02",
-            ["FeedService:WebSub:MaxDeliveryAttempts"] = "3",
-        });
-        await HubClient.CategoryReadyAsync(app, "news");
+        await HubClient.CategoryReadyAsync(_app, "news");
         var failing = true;
         _subscriber.Accept("/cb/news", deliveryStatus: _ => failing ? 500 : 200);
         var topic = HubClient.Topic("news.atom");
-        await HubClient.SubscribeActiveAsync(app, topic, _subscriber.Callback("/cb/news"));
+        await HubClient.SubscribeActiveAsync(_app, topic, _subscriber.Callback("/cb/news"));
 
-        var older = await app.CreatePostAsync(new { title = "Older", content = "<p>x</p>", categories = new[] { "news" } });
+        var older = await _app.CreatePostAsync(new { title = "Older", content = "<p>x</p>", categories = new[] { "news" } });
         await _subscriber.WaitForDeliveryAsync("/cb/news", d => d.AnsweredWith == 500);
         failing = false;
-        var newer = await app.CreatePostAsync(new { title = "Newer", content = "<p>y</p>", categories = new[] { "news" } });
+        // The older document's retry is pending (the clock has not moved); the newer one goes out at once.
+        var newer = await _app.CreatePostAsync(new { title = "Newer", content = "<p>y</p>", categories = new[] { "news" } });
         var delivered = await _subscriber.WaitForDeliveryAsync("/cb/news", d => d.AnsweredWith == 200);
         Assert.Contains(newer.Guid, delivered.Text);
         Assert.Contains(older.Guid, delivered.Text);
 
-        // Past the moment the older document's retry was due: it never came.
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-        var received = _subscriber.DeliveriesTo("/cb/news");
-        Assert.Equal([500, 200], received.Select(d => d.AnsweredWith));
-        var recorded = await HubClient.WaitForDeliveriesAsync(app, topic, d => d.Any(x => x.Outcome == "superseded"));
+        // Long past the moment the older document's retries were due: they never came.
+        for (var i = 0; i < 5; i++) _clock.Advance(FirstRetryDelay * 10);
+        await Task.Delay(300);
+        Assert.Equal([500, 200], _subscriber.DeliveriesTo("/cb/news").Select(d => d.AnsweredWith));
+        var recorded = await HubClient.WaitForDeliveriesAsync(_app, topic, d => d.Any(x => x.Outcome == "superseded"));
         // The pending retry is dropped the moment the newer change arrives, so its record may come before the delivery's.
         Assert.Equal(["delivered", "failed", "superseded"], recorded.Select(d => d.Outcome).Order(StringComparer.Ordinal));
         Assert.Equal((2, null), recorded.Where(d => d.Outcome == "superseded").Select(d => (d.Attempt, d.StatusCode)).Single());
