@@ -39,6 +39,7 @@ builder.Services.AddQuartz(q =>
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<StorageFullHandler>();
+builder.Services.AddExceptionHandler<BadRequestHandler>();
 builder.Services.AddOpenApi();
 // Posts are at most ~1 MB of HTML; nothing legitimate sends more.
 builder.WebHost.ConfigureKestrel(k =>

@@ -100,7 +100,8 @@ public sealed partial class FeedCache
     }
 
     /// <summary>Whether <paramref name="file"/> names a current document ("{slug}.{rss|atom|json}").</summary>
-    public static bool IsCurrentName(string file) => FeedFileName().IsMatch(file);
+    /// <remarks>The slug is no longer than a category's can be: a longer name would reach the file system only to fail there.</remarks>
+    public static bool IsCurrentName(string file) => FeedFileName().IsMatch(file) && file.LastIndexOf('.') <= Categories.Slugs.MaxLength;
 
     /// <summary>Whether <paramref name="slug"/> and <paramref name="file"/> name an archive page ("{page}.{rss|atom|json}").</summary>
     public static bool IsArchiveName(string slug, string file) => Categories.Slugs.IsValid(slug) && ArchiveFileName().IsMatch(file);

@@ -1,0 +1,236 @@
+"""disk.sh's driver: the feeds folder, then the database's folder, on a small tmpfs filled to the last byte.
+
+Feeds full: regeneration fails cleanly (logged error, /healthz 503 "degraded"), the last good feeds are still served
+with their ETags (and 304s), everything else keeps working; once space is freed the next periodic run recovers alone.
+Database full: API writes answer 503 problem+json, reads keep working, nothing acknowledged is lost, and writes
+succeed again once there is space (also after a restart).
+"""
+import argparse
+import errno
+import json
+import os
+import sqlite3
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rel import App, check_feed_folder, fail, log, result  # noqa: E402
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--app-dir", required=True)
+ap.add_argument("--work", required=True)
+ap.add_argument("--feeds-mount", required=True)
+ap.add_argument("--db-mount", required=True)
+ap.add_argument("--rounds", type=int, default=1)
+args = ap.parse_args()
+problems = []
+figures = {}
+
+
+def fill(folder):
+    """Writes a filler file until the file system refuses a single byte more; returns its path and size."""
+    path = os.path.join(folder, "filler.bin")
+    written = 0
+    with open(path, "ab", buffering=0) as f:
+        for chunk in (1 << 20, 1 << 16, 1 << 12, 512, 1):
+            block = b"\0" * chunk
+            while True:
+                try:
+                    f.write(block)
+                    written += chunk
+                except OSError as e:
+                    if e.errno != errno.ENOSPC:
+                        raise
+                    break
+    st = os.statvfs(folder)
+    return path, os.path.getsize(path), st.f_bavail * st.f_frsize
+
+
+def wait_for(what, predicate, timeout):
+    deadline = time.monotonic() + timeout
+    t0 = time.monotonic()
+    while time.monotonic() < deadline:
+        v = predicate()
+        if v:
+            return v, time.monotonic() - t0
+        time.sleep(0.1)
+    problems.append(f"timed out after {timeout}s waiting for {what}")
+    return None, timeout
+
+
+def feed(app, name, headers=None):
+    return app.call("GET", f"/feeds/{name}", key=None, headers=headers)
+
+
+def post(app, i, size=200):
+    return app.call("POST", "/api/posts", {"title": f"Disk post {i}", "content": "<p>" + "x" * size + "</p>",
+                                             "categories": ["disk"], "summary": f"post {i}"})
+
+
+# ------------------------------------------------------------------------------------------------- feeds folder full
+def feeds_full(round_no):
+    app = App(args.app_dir, args.work, name=f"feeds-full-{round_no}", settings={"Feeds:RegenerateCron": "0/2 * * * * ?"})
+    app.feeds = os.path.join(args.feeds_mount, f"round{round_no}")
+    app.start()
+    try:
+        s, _, b = app.call("POST", "/api/categories", {"slug": "disk", "name": "Disk"})
+        assert s == 201, (s, b)
+        for i in range(3):
+            s, _, b = post(app, i)
+            assert s == 201, (s, b)
+        app.wait_regenerated(0)
+        names = ["disk.rss", "disk.atom", "disk.json", "all.rss", "all.atom", "all.json"]
+        _, t = wait_for("the three posts in disk.json", lambda: feed(app, "disk.json")[0] == 200 and b"Disk post 2" in feed(app, "disk.json")[2], 20)
+        before = {}
+        for n in names:
+            s, h, body = feed(app, n)
+            sg, hg, bodyg = feed(app, n, {"Accept-Encoding": "gzip"})
+            before[n] = (h.get("etag"), body, hg.get("etag"), bodyg)
+            if s != 200 or sg != 200:
+                problems.append(f"feeds-full: /feeds/{n} answered {s}/{sg} before the disk was filled")
+        filler, written, left = fill(app.feeds)
+        log(f"feeds-full round {round_no}: filled the feeds tmpfs with {written} bytes ({left} bytes left)")
+
+        last_run = app.health()[1]["lastRegeneration"]["run"]
+        s, _, b = post(app, 100)
+        if s != 201:
+            problems.append(f"feeds-full: a write with the feeds disk full answered {s}: {b[:200]!r}")
+        (status_health, t_fail) = wait_for("a failed regeneration", lambda: (lambda h: h if h[0] == 503 else None)(app.health()), 30)
+        if status_health:
+            code, h = status_health
+            err = h["lastRegeneration"].get("error") or ""
+            figures["degraded_after_s"] = round(t_fail, 1)
+            if h.get("status") != "degraded" or "space" not in err.lower():
+                problems.append(f"feeds-full: /healthz {code} {h}")
+            log(f"feeds-full: /healthz 503 after {t_fail:.1f}s: {err}")
+        wait_for("'Regeneration failed' in the log",
+                 lambda: "Regeneration failed" in open(app.log_path, encoding="utf-8", errors="replace").read(), 10)
+
+        # The last good feeds, byte for byte with their ETags, and 304s; the rest of the site still works.
+        for n in names:
+            etag, body, etag_gz, body_gz = before[n]
+            s, h, got = feed(app, n)
+            if s != 200 or h.get("etag") != etag or got != body:
+                problems.append(f"feeds-full: /feeds/{n} answered {s} with ETag {h.get('etag')} (before: {etag}) while the disk was full")
+            s, h, got = feed(app, n, {"Accept-Encoding": "gzip"})
+            if s != 200 or h.get("etag") != etag_gz or got != body_gz:
+                problems.append(f"feeds-full: gzip /feeds/{n} answered {s} with ETag {h.get('etag')} (before: {etag_gz})")
+            s, _, _ = feed(app, n, {"If-None-Match": etag})
+            if s != 304:
+                problems.append(f"feeds-full: If-None-Match on /feeds/{n} answered {s}")
+        for path in ["/", "/categories/disk", "/api/posts", "/api/categories", "/feeds.opml", "/embed/disk.js", "/openapi/v1.json"]:
+            s, _, _ = app.call("GET", path, key=None)
+            if s != 200:
+                problems.append(f"feeds-full: GET {path} answered {s} while the feeds disk was full")
+        s, _, b = post(app, 101)
+        if s != 201:
+            problems.append(f"feeds-full: a second write answered {s}")
+        p0 = len(problems)
+        check_feed_folder(app.feeds, problems, allow_temp=False, check_encodings=False)
+        if len(problems) > p0:
+            problems.append("feeds-full: the feeds folder holds a broken document or a temp file while full")
+
+        # Free the space: the next periodic run (every 2 s) recovers with no help.
+        os.remove(filler)
+        (ok, t_rec) = wait_for("recovery after freeing space", lambda: app.health()[0] == 200, 30)
+        figures["recovered_after_s"] = round(t_rec, 1)
+        _, _ = wait_for("the posts written while full in disk.json", lambda: b"Disk post 101" in feed(app, "disk.json")[2], 20)
+        s, h, _ = feed(app, "disk.json")
+        if h.get("etag") == before["disk.json"][0]:
+            problems.append("feeds-full: disk.json did not change after recovery")
+        check_feed_folder(app.feeds, problems)
+        log(f"feeds-full round {round_no}: recovered {t_rec:.1f}s after the space was freed")
+    finally:
+        app.stop()
+
+
+# ------------------------------------------------------------------------------------------------- database folder full
+def db_full(round_no):
+    app = App(args.app_dir, args.work, name=f"db-full-{round_no}")
+    app.db = os.path.join(args.db_mount, f"round{round_no}", "feedservice.db")
+    app.start()
+    ledger = {}
+    statuses = {}
+    try:
+        s, _, b = app.call("POST", "/api/categories", {"slug": "disk", "name": "Disk"})
+        assert s == 201, (s, b)
+        for i in range(5):
+            s, _, b = post(app, i)
+            assert s == 201, (s, b)
+            ledger[json.loads(b)["id"]] = f"Disk post {i}"
+        wait_for("disk.rss", lambda: feed(app, "disk.rss")[0] == 200 and b"Disk post 4" in feed(app, "disk.rss")[2], 20)
+        filler, written, left = fill(os.path.dirname(app.db))
+        log(f"db-full round {round_no}: filled the database tmpfs with {written} bytes ({left} bytes left)")
+        refused = 0
+        for i in range(10, 210):
+            s, h, b = post(app, i, size=20_000)
+            statuses[s] = statuses.get(s, 0) + 1
+            if s == 201:
+                ledger[json.loads(b)["id"]] = f"Disk post {i}"
+            elif s == 503:
+                refused += 1
+                if not h.get("content-type", "").startswith("application/problem+json") or b"disk is full" not in b:
+                    problems.append(f"db-full: the 503 is not the storage-full problem: {h.get('content-type')} {b[:200]!r}")
+            else:
+                problems.append(f"db-full: a write answered {s}: {b[:300]!r}")
+            if refused >= 20:
+                break
+        if refused == 0:
+            problems.append(f"db-full: no write was refused with 503 (statuses {statuses})")
+        # Edits of an acknowledged post are refused the same way and change nothing.
+        pid = next(iter(ledger))
+        s, _, b = app.call("PUT", f"/api/posts/{pid}", {"title": "changed while full", "content": "<p>" + "y" * 20000 + "</p>", "categories": ["disk"]})
+        statuses[s] = statuses.get(s, 0) + 1
+        if s not in (200, 503):
+            problems.append(f"db-full: an edit answered {s}: {b[:200]!r}")
+        if s == 200:
+            ledger[pid] = "changed while full"
+        for path in ["/api/posts", "/feeds/disk.rss", "/", "/healthz"]:
+            s2, _, _ = app.call("GET", path, key=None)
+            if s2 not in (200,):
+                problems.append(f"db-full: GET {path} answered {s2} while the database disk was full")
+        log(f"db-full round {round_no}: write statuses while full: {statuses}")
+        figures["db_write_statuses"] = "/".join(f"{k}x{v}" for k, v in sorted(statuses.items()))
+
+        os.remove(filler)
+        (ok, t_rec) = wait_for("a write to succeed after freeing space", lambda: post(app, 999)[0] == 201, 20)
+        figures["db_recovered_after_s"] = round(t_rec, 1)
+        app.stop()
+        app.start()
+        items = {}
+        page = 1
+        while True:
+            data = json.loads(app.call("GET", f"/api/posts?page={page}&pageSize=100")[2])
+            items.update({p["id"]: p["title"] for p in data["items"]})
+            if page * 100 >= data["total"]:
+                break
+            page += 1
+        lost = [pid for pid, title in ledger.items() if items.get(pid) != title]
+        if lost:
+            problems.append(f"db-full: acknowledged posts lost or changed after a restart: {lost[:10]}")
+        figures["db_acked"] = len(ledger)
+        figures["db_lost"] = len(lost)
+        app.stop()
+        con = sqlite3.connect(app.db)
+        verdict = con.execute("PRAGMA integrity_check").fetchall()
+        con.close()
+        if verdict != [("ok",)]:
+            problems.append(f"db-full: integrity_check {verdict[:5]}")
+    finally:
+        app.stop()
+
+
+try:
+    for r in range(1, args.rounds + 1):
+        feeds_full(r)
+        db_full(r)
+except Exception as e:  # noqa: BLE001
+    problems.append(f"driver error: {e!r}")
+
+ok = not problems
+fail("disk", problems)
+result("disk", status="pass" if ok else "fail", mode=os.environ.get("MODE", "?"), rounds=args.rounds,
+       feeds_degraded_after_s=figures.get("degraded_after_s"), feeds_recovered_after_s=figures.get("recovered_after_s"),
+       db_write_statuses=figures.get("db_write_statuses"), db_recovered_after_s=figures.get("db_recovered_after_s"),
+       db_acked=figures.get("db_acked"), db_lost=figures.get("db_lost"), problems=len(problems))
+sys.exit(0 if ok else 1)
