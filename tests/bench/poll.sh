@@ -10,7 +10,7 @@
 # unchanged ones, with the app's CPU time (/proc/PID/stat) and memory (VmRSS, VmHWM) after each.
 # DefaultPollInterval is 1 h so that nothing is polled between the rounds the script starts; the minute-timer feed
 # regeneration is moved out of the way (REGENERATE_CRON) so that it does not land inside a round.
-# Usage (from the repository root): bash tests/bench/poll.sh   env: SOURCES (2000) HOSTS (100) PARALLEL (32) ROUNDS (4)
+# Usage (from the repository root): bash tests/bench/poll.sh   env: SOURCES (2000) HOSTS (100) PARALLEL (32) ROUNDS (3)
 # Ends with: RESULT poll sources=2000 round_unchanged_s=... round_10pct_s=... cpu_s=... peak_mb=...
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -20,7 +20,7 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 SOURCES=${SOURCES:-2000}
 HOSTS=${HOSTS:-100}
 PARALLEL=${PARALLEL:-32}
-ROUNDS=${ROUNDS:-4}              # unchanged rounds; the 10% round comes after the first two
+ROUNDS=${ROUNDS:-3}              # unchanged rounds; the 10% round comes after the first two
 ROUND_TIMEOUT_S=120
 # The timed regeneration (every minute by default) is not part of polling: it is moved out of the way so it cannot land
 # inside a measured round. Regeneration triggered by what a poll ingests still runs, as always, right after the ingest.
@@ -118,16 +118,16 @@ elif what == "posts":
     print(c.execute("SELECT COUNT(*) FROM posts").fetchone()[0])
 PYEOF
 }
-wait_quiet() { # until the app uses < 10% of a core over a second (the feed regeneration after a round), at most 90 s
+wait_quiet() { # until the app uses < 10% of a core over a second (the feed regeneration after a round), at most 60 s
     local before after t0=$(now_ms)
-    for _ in $(seq 1 90); do
+    for _ in $(seq 1 60); do
         before=$(cpu_ticks); sleep 1; after=$(cpu_ticks)
         if (( (after - before) * 100 < CLK_TCK * 10 )); then
             log "quiet after $(( ($(now_ms) - t0) / 1000 ))s"
             return 0
         fi
     done
-    log "note: the app was still busy after 90 s ($(( (after - before) * 100 / CLK_TCK ))% of a core)"
+    log "note: the app was still busy after 60 s ($(( (after - before) * 100 / CLK_TCK ))% of a core)"
 }
 wait_polled() { # until every source recorded a poll since $1, at most ROUND_TIMEOUT_S
     local since=$1 deadline=$(( $(now_ms) + ROUND_TIMEOUT_S * 1000 ))
