@@ -12,9 +12,11 @@ public enum HubMode
 }
 
 /// <summary>A valid subscription request (WebSub §5.1), waiting for its verification of intent.</summary>
+/// <param name="Topic">The topic in normal form, as stored and sent in deliveries' rel="self".</param>
 /// <param name="File">The topic's feed file, "tech.atom".</param>
 /// <param name="LeaseSeconds">The lease granted (subscribe only): the one asked for, within the hub's bounds.</param>
-public sealed record IntentRequest(HubMode Mode, string Topic, string File, Uri Callback, int LeaseSeconds, string? Secret)
+/// <param name="RequestedTopic">hub.topic exactly as the subscriber sent it: the verification names it so (§5.3).</param>
+public sealed record IntentRequest(HubMode Mode, string Topic, string File, Uri Callback, int LeaseSeconds, string? Secret, string RequestedTopic)
 {
     public string ModeName => Mode == HubMode.Subscribe ? "subscribe" : "unsubscribe";
 
@@ -68,7 +70,7 @@ public sealed record IntentRequest(HubMode Mode, string Topic, string File, Uri 
             errors["hub.secret"] = [$"hub.secret must be less than {MaxSecretBytes} bytes (WebSub §5.1)."];
 
         if (errors.Count > 0) return (null, Problems.Invalid(errors));
-        return (new IntentRequest(mode!.Value, topics.TopicOf(file!), file!, callback!, lease, secret), null);
+        return (new IntentRequest(mode!.Value, topics.TopicOf(file!), file!, callback!, lease, secret, topic!), null);
     }
 
     /// <summary>Shortest lease granted, whatever is asked: a shorter one is more renewal traffic than subscription.</summary>

@@ -155,7 +155,7 @@ public sealed class IntentVerifier : IDisposable
     {
         var query = new StringBuilder()
             .Append("hub.mode=").Append(request.ModeName)
-            .Append("&hub.topic=").Append(Uri.EscapeDataString(request.Topic))
+            .Append("&hub.topic=").Append(Uri.EscapeDataString(request.RequestedTopic))
             .Append("&hub.challenge=").Append(challenge);
         if (request.Mode == HubMode.Subscribe) query.Append("&hub.lease_seconds=").Append(request.LeaseSeconds);
         var callback = request.Callback;

@@ -131,12 +131,15 @@ public sealed class SubscriptionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_topic_is_compared_in_normal_form()
+    public async Task A_topic_is_compared_in_normal_form_and_verified_as_given()
     {
         _subscriber.Accept("/cb/normal");
         var callback = _subscriber.Callback("/cb/normal");
-        var response = await HubClient.SubscribeAsync(_app, "HTTP://FEEDS.EXAMPLE.TEST:80/feeds/tech.atom", callback);
+        const string asGiven = "HTTP://FEEDS.EXAMPLE.TEST:80/feeds/tech.atom";
+        var response = await HubClient.SubscribeAsync(_app, asGiven, callback);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        // WebSub §5.3: the verification names the topic the subscriber gave; the hub stores it in normal form.
+        Assert.Equal(asGiven, (await _subscriber.WaitForVerificationAsync("/cb/normal"))["hub.topic"]);
         await HubClient.WaitForSubscriptionAsync(_app, HubClient.Topic("tech.atom"), callback, s => s?.State == "active");
     }
 
