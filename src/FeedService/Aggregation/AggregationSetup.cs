@@ -14,7 +14,9 @@ public static class AggregationSetup
         services.AddSingleton<EntryStore>();
         services.AddSingleton<EntryNormalizer>();
         services.AddSingleton<SourcePoller>();
-        services.AddHostedService<PollingSchedule>();
+        // Each run of the polling job picks the sources that are due.
+        Scheduling.CronSchedule.Add(services, new TriggerKey("poll-due-sources", "aggregation"), PollSourcesJob.Key,
+            sp => sp.GetRequiredService<IOptions<AggregationOptions>>().Value.PollCron);
         return services;
     }
 
@@ -23,21 +25,4 @@ public static class AggregationSetup
         q.AddJob<PollSourcesJob>(j => j.WithIdentity(PollSourcesJob.Key).StoreDurably().DisallowConcurrentExecution());
         return q;
     }
-}
-
-/// <summary>Schedules the polling job from configuration; each run picks the sources that are due.</summary>
-internal sealed class PollingSchedule(ISchedulerFactory schedulerFactory, IOptions<AggregationOptions> options) : IHostedService
-{
-    public async Task StartAsync(CancellationToken ct)
-    {
-        var scheduler = await schedulerFactory.GetScheduler(ct);
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity("poll-due-sources", "aggregation")
-            .ForJob(PollSourcesJob.Key)
-            .WithSchedule(CronScheduleBuilder.Create(options.Value.PollCron).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
-            .Build();
-        await scheduler.ScheduleTrigger(trigger, TriggerConflict.Replace, ct);
-    }
-
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }

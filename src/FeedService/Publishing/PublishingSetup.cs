@@ -19,7 +19,8 @@ public static class PublishingSetup
         services.AddSingleton<FeedRegenerator>();
         services.AddSingleton<RegenerationStatus>();
         services.AddSingleton<SiteStore>();
-        services.AddHostedService<RegenerationSchedule>();
+        Scheduling.CronSchedule.Add(services, new TriggerKey("regenerate-periodically", "publishing"), RegenerateFeedsJob.Key,
+            sp => sp.GetRequiredService<IOptions<FeedsOptions>>().Value.RegenerateCron);
         return services;
     }
 
@@ -30,21 +31,4 @@ public static class PublishingSetup
         q.RunAtStartup(RegenerateFeedsJob.Key);
         return q;
     }
-}
-
-/// <summary>Schedules the periodic regeneration from configuration (read at start, after the options are bound).</summary>
-internal sealed class RegenerationSchedule(ISchedulerFactory schedulerFactory, IOptions<FeedsOptions> options) : IHostedService
-{
-    public async Task StartAsync(CancellationToken ct)
-    {
-        var scheduler = await schedulerFactory.GetScheduler(ct);
-        var periodic = TriggerBuilder.Create()
-            .WithIdentity("regenerate-periodically", "publishing")
-            .ForJob(RegenerateFeedsJob.Key)
-            .WithSchedule(CronScheduleBuilder.Create(options.Value.RegenerateCron).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
-            .Build();
-        await scheduler.ScheduleTrigger(periodic, TriggerConflict.Replace, ct);
-    }
-
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }

@@ -1,0 +1,26 @@
+using Quartz;
+
+namespace FeedService.Scheduling;
+
+/// <summary>
+/// Puts a job on a cron schedule read from options when the app starts (after configuration is bound, which Quartz's
+/// own registration callbacks run before). Misfires are skipped: the next tick does the same work.
+/// </summary>
+internal sealed class CronSchedule(ISchedulerFactory schedulerFactory, TriggerKey trigger, JobKey job, Func<string> cron) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(ct);
+        var periodic = TriggerBuilder.Create()
+            .WithIdentity(trigger)
+            .ForJob(job)
+            .WithSchedule(CronScheduleBuilder.Create(cron()).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
+            .Build();
+        await scheduler.ScheduleTrigger(periodic, TriggerConflict.Replace, ct);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public static IServiceCollection Add(IServiceCollection services, TriggerKey trigger, JobKey job, Func<IServiceProvider, string> cron) =>
+        services.AddHostedService(sp => new CronSchedule(sp.GetRequiredService<ISchedulerFactory>(), trigger, job, () => cron(sp)));
+}
