@@ -185,7 +185,7 @@ internal static class LenientXml
             try
             {
                 element = new XElement(Resolve(name, isAttribute: false));
-                foreach (var (attributeName, value) in attributes)
+                foreach (var (attributeName, value) in attributes.Take(SafeXml.MaxAttributes))
                 {
                     if (attributeName == "xmlns" || attributeName.StartsWith("xmlns:", StringComparison.Ordinal)) continue;
                     var attributeXName = Resolve(attributeName, isAttribute: true);

@@ -15,6 +15,12 @@ internal static class SafeXml
     /// </summary>
     internal const int MaxDepth = 256;
 
+    /// <summary>
+    /// Attributes kept per element; the rest are dropped. Adding an attribute to an XElement checks the ones it has, so a
+    /// hostile element with 100,000 attributes would otherwise take minutes; no feed element has more than a handful.
+    /// </summary>
+    internal const int MaxAttributes = 256;
+
     public static XmlReaderSettings ReaderSettings() => new()
     {
         DtdProcessing = DtdProcessing.Ignore,
@@ -68,8 +74,10 @@ internal static class SafeXml
     {
         var element = new XElement(XNamespace.Get(reader.NamespaceURI) + reader.LocalName);
         if (!reader.MoveToFirstAttribute()) return element;
+        var kept = 0;
         do
         {
+            if (++kept > MaxAttributes) break;
             var name = reader.NamespaceURI == XNamespace.Xmlns.NamespaceName
                 ? reader.Prefix.Length == 0 ? XName.Get("xmlns") : XNamespace.Xmlns + reader.LocalName
                 : XNamespace.Get(reader.NamespaceURI) + reader.LocalName;
