@@ -21,6 +21,7 @@ internal sealed class CronSchedule(ISchedulerFactory schedulerFactory, TriggerKe
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 
+    // Not AddHostedService: it registers one hosted service per implementation type, and there is one CronSchedule per job.
     public static IServiceCollection Add(IServiceCollection services, TriggerKey trigger, JobKey job, Func<IServiceProvider, string> cron) =>
-        services.AddHostedService(sp => new CronSchedule(sp.GetRequiredService<ISchedulerFactory>(), trigger, job, () => cron(sp)));
+        services.AddSingleton<IHostedService>(sp => new CronSchedule(sp.GetRequiredService<ISchedulerFactory>(), trigger, job, () => cron(sp)));
 }
