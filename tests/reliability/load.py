@@ -172,6 +172,10 @@ try:
         problems.append(f"{writes['failed']} writes failed")
     if polled < args.sources:
         problems.append(f"only {polled} of {args.sources} sources were polled")
+    # Polled again and again, not only once after the import: every 10-20 s, on the PollCron tick (5 s).
+    fetches = Sources.served["200"] + Sources.served["304"]
+    if fetches < args.sources * 1.5:
+        problems.append(f"the sources were fetched {fetches} times in {args.seconds}s: the poller is not polling them again")
     if failing:
         problems.append(f"{len(failing)} sources failed, e.g. {failing[0]['url']}: {failing[0]['lastError']}")
     if not app.alive():
