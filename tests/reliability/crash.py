@@ -32,7 +32,7 @@ log(f"seed {args.seed}, {args.kills} kills, {args.writers} writers")
 
 CATEGORIES = ["crash-news", "crash-gov", "crash-tech"]
 app = App(args.app_dir, args.work, settings={
-    "Feeds:ItemsPerFeed": 10,                     # many archive pages: more files rewritten per run
+    "Feeds:ItemsPerFeed": 20,                     # archive pages from the first cycles on: more files per run
     "Feeds:RegenerateCron": "0/2 * * * * ?",      # periodic runs on top of the ones writes trigger
     "RateLimits:WriteBurst": 100000,
     "RateLimits:WritesPerMinute": 1000000,
@@ -69,12 +69,12 @@ def writer(stop, n):
     k = 0
     while not stop.is_set():
         k += 1
-        time.sleep(rng.uniform(0, 0.04))
+        time.sleep(rng.uniform(0, 0.15))
         try:
             r = rng.random()
             with lock:
                 ids = list(ledger)
-            if r < 0.03:
+            if r < 0.01:
                 slug = rng.choice(CATEGORIES)
                 status, _, _ = app.call("PUT", f"/api/categories/{slug}", {"name": f"{slug} renamed {k}", "description": "d"}, timeout=10)
                 if status == 200:
