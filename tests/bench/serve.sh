@@ -95,7 +95,7 @@ for i in $(seq 1 "$POSTS"); do
     LAST_GUID=$(api POST /api/posts "$body" | jq -r .guid)
 done
 deadline=$(( $(now_ms) + 30000 ))
-until curl -fsS --max-time 5 "$BASE/feeds/$FILE" 2>/dev/null | grep -qF "$LAST_GUID"; do
+until curl -fsS --max-time 5 -o "$WORK/feed.check" "$BASE/feeds/$FILE" 2>/dev/null && grep -qF "$LAST_GUID" "$WORK/feed.check"; do
     (( $(now_ms) < deadline )) || die "the last post did not reach /feeds/$FILE within 30 s"
     sleep 0.2
 done

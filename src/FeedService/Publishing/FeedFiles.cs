@@ -6,7 +6,7 @@ namespace FeedService.Publishing;
 
 /// <summary>
 /// The feeds/ folder: every document beside its precompressed .gz and .br copies. Files are replaced
-/// atomically (temp file in the same folder, flushed, then renamed), and only when their bytes change,
+/// atomically (temp file in the same folder, then renamed), and only when their bytes change,
 /// so a reader never sees half a file and an unchanged feed keeps its ETag and Last-Modified.
 /// </summary>
 public sealed class FeedFiles
@@ -109,10 +109,12 @@ public sealed class FeedFiles
         var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            // Not flushed to disk: the rename alone keeps readers from seeing half a file, and after a crash the first run
+            // of the next start renders every feed again and rewrites any file whose bytes differ. An fsync per file cost
+            // ~6 ms here, three files per document: most of a full regeneration.
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
             {
                 stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);
         }
@@ -123,17 +125,22 @@ public sealed class FeedFiles
         }
     }
 
+    // The levels trade a little size for a lot of time. On a 130 KB feed document: gzip level 6 takes ~2 ms and is as small
+    // as level 9 (~9 ms); brotli quality 5 takes ~2 ms and is ~15% bigger than quality 11, which takes ~330 ms.
+    private static readonly ZLibCompressionOptions GzipOptions = new() { CompressionLevel = 6 };
+    private static readonly BrotliCompressionOptions BrotliOptions = new() { Quality = 5 };
+
     private static byte[] Gzip(byte[] bytes)
     {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize)) gzip.Write(bytes);
+        using var output = new MemoryStream(bytes.Length / 3);
+        using (var gzip = new GZipStream(output, GzipOptions)) gzip.Write(bytes);
         return output.ToArray();
     }
 
     private static byte[] Brotli(byte[] bytes)
     {
-        using var output = new MemoryStream();
-        using (var brotli = new BrotliStream(output, CompressionLevel.SmallestSize)) brotli.Write(bytes);
+        using var output = new MemoryStream(bytes.Length / 3);
+        using (var brotli = new BrotliStream(output, BrotliOptions)) brotli.Write(bytes);
         return output.ToArray();
     }
 }

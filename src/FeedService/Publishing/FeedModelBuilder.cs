@@ -6,8 +6,11 @@ using Microsoft.Extensions.Options;
 namespace FeedService.Publishing;
 
 /// <summary>Turns stored posts into the one neutral <see cref="FeedDocument"/> all writers render.</summary>
-public sealed class FeedModelBuilder(IOptions<SiteOptions> site, HtmlContent html, WebSub.HubLinks hubs)
+/// <remarks>HTML is prepared through <paramref name="prepared"/> (the app's shared cache), else through a cache of its own over <paramref name="html"/>.</remarks>
+public sealed class FeedModelBuilder(IOptions<SiteOptions> site, HtmlContent html, WebSub.HubLinks hubs, PreparedHtmlCache? prepared = null)
 {
+    private readonly PreparedHtmlCache _html = prepared ?? new PreparedHtmlCache(html);
+
     private static readonly string Generator = $"FeedService {typeof(FeedModelBuilder).Assembly.GetName().Version?.ToString(3)}";
 
     public FeedDocument ForCategory(Category category, IReadOnlyList<Post> posts, IReadOnlyDictionary<string, string> categoryNames, ArchivePosition? archive = null) =>
@@ -37,8 +40,8 @@ public sealed class FeedModelBuilder(IOptions<SiteOptions> site, HtmlContent htm
     private FeedEntry Entry(Post post, IReadOnlyDictionary<string, string> categoryNames)
     {
         var link = post.Link ?? PermalinkOf(post.Id);
-        var content = html.Prepare(post.Content, link);
-        var summary = string.IsNullOrWhiteSpace(post.Summary) ? content : html.Prepare(post.Summary, link);
+        var content = _html.Prepare(post.Content, link);
+        var summary = string.IsNullOrWhiteSpace(post.Summary) ? content : _html.Prepare(post.Summary, link);
         var author = string.IsNullOrWhiteSpace(post.Author) ? site.Value.DefaultAuthor : post.Author;
         var categories = post.Categories
             .Select(slug => new FeedCategory(slug, XmlText.Clean(categoryNames.GetValueOrDefault(slug, slug))))

@@ -15,6 +15,7 @@ public sealed class FeedRegenerator(
     FeedChanges changes,
     CategoryStore categories,
     PostStore posts,
+    ArchivePagePosts pagePosts,
     SiteStore site,
     FeedModelBuilder models,
     FeedFiles files,
@@ -57,6 +58,7 @@ public sealed class FeedRegenerator(
         var firstRun = _lastRunNow is null;
         var changed = new List<string>();
         var rendered = 0;
+        List<string>?[] results = [];
         try
         {
             everything |= firstRun;
@@ -73,20 +75,29 @@ public sealed class FeedRegenerator(
             var names = all.ToDictionary(c => c.Slug, c => c.Name, StringComparer.Ordinal);
             IEnumerable<string> targets = everything ? bySlug.Keys.Append(Slugs.All).Concat(files.Slugs()) : dirty;
 
-            if (everything) _archivePages.Clear();
-            foreach (var slug in targets.Distinct().Order(StringComparer.Ordinal))
-            {
-                ct.ThrowIfCancellationRequested();
-                if (slug != Slugs.All && !bySlug.ContainsKey(slug))
+            if (everything) lock (_archivePages) _archivePages.Clear();
+            // Feeds are independent of each other: they are rendered side by side, one per core, and their changes
+            // listed in slug order whatever order they finish in.
+            var ordered = targets.Distinct().Order(StringComparer.Ordinal).ToList();
+            results = new List<string>?[ordered.Count];
+            var renderedFeeds = 0;
+            await Parallel.ForEachAsync(Enumerable.Range(0, ordered.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+                async (i, token) =>
                 {
-                    // The category was deleted: its feeds and archive go too (404 from now on).
-                    changed.AddRange(files.DeleteFeed(slug).Select(f => "-" + f));
-                    _archivePages.Remove(slug);
-                    continue;
-                }
-                rendered++;
-                changed.AddRange(await RenderFeedAsync(slug, bySlug.GetValueOrDefault(slug), names, now, ct));
-            }
+                    var slug = ordered[i];
+                    if (slug != Slugs.All && !bySlug.ContainsKey(slug))
+                    {
+                        // The category was deleted: its feeds and archive go too (404 from now on).
+                        results[i] = files.DeleteFeed(slug).Select(f => "-" + f).ToList();
+                        lock (_archivePages) _archivePages.Remove(slug);
+                        return;
+                    }
+                    Interlocked.Increment(ref renderedFeeds);
+                    results[i] = await RenderFeedAsync(slug, bySlug.GetValueOrDefault(slug), names, now, token);
+                });
+            rendered = renderedFeeds;
+            Collect(results, changed);
 
             _lastRunNow = now;
             var changedCurrent = changed.Where(f => !f.StartsWith('-') && !f.StartsWith("archive/", StringComparison.Ordinal)).ToList();
@@ -102,10 +113,17 @@ public sealed class FeedRegenerator(
         {
             // Nothing is lost: what this run took is put back for the next one, and the last good files stay served.
             changes.Restore(dirty, everything);
+            if (changed.Count == 0) Collect(results, changed);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             status.Record(run => new(run, now, ms, rendered, changed, e.Message, status.Last?.LastSuccessAt));
             logger.LogError(e, "Regeneration failed after {ElapsedMs:F1} ms; will retry on the next run", ms);
         }
+    }
+
+    private static void Collect(List<string>?[] results, List<string> changed)
+    {
+        foreach (var feed in results)
+            if (feed is not null) changed.AddRange(feed);
     }
 
     /// <summary>
@@ -129,7 +147,8 @@ public sealed class FeedRegenerator(
         var current = Model(await posts.VisibleAsync(category?.Id, now, n, ct), pages > 0 ? new ArchivePosition(null, pages, null) : null);
         WriteAll(current, $"{slug}.", changed);
 
-        var known = _archivePages.GetValueOrDefault(slug) ?? [];
+        string[] known;
+        lock (_archivePages) known = _archivePages.GetValueOrDefault(slug) ?? [];
         var hashes = new string[pages];
         var feedPrint = category is null ? "all" : $"{category.Name}\u001f{category.Description}\u001f{category.UpdatedAt.UtcTicks}";
         for (var page = 1; page <= pages; page++)
@@ -138,13 +157,13 @@ public sealed class FeedRegenerator(
             var count = Math.Min(n, archived - from);
             hashes[page - 1] = PageHash(feedPrint, page, page == pages, prints.GetRange(from, count));
             if (page <= known.Length && known[page - 1] == hashes[page - 1]) continue;
-            var items = await posts.OldestAsync(category?.Id, now, from, count, ct);
+            var items = await pagePosts.ByIdsAsync(prints.GetRange(from, count).ConvertAll(p => p.Id), ct);
             items.Reverse();
             var doc = Model(items, new ArchivePosition(page, page > 1 ? page - 1 : null, page < pages ? page + 1 : null));
             WriteAll(doc, $"archive/{slug}/{page.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", changed);
         }
         changed.AddRange(files.DeleteArchivePagesAbove(slug, pages).Select(f => "-" + f));
-        _archivePages[slug] = hashes;
+        lock (_archivePages) _archivePages[slug] = hashes;
         return changed;
     }
 

@@ -19,7 +19,7 @@ public static partial class JsonFeedWriter
     public static byte[] Write(FeedDocument doc)
     {
         var hubs = doc.Hubs;
-        using var stream = new MemoryStream();
+        var stream = RenderBuffer.Take();
         using (var w = new Utf8JsonWriter(stream, Options))
         {
             w.WriteStartObject();

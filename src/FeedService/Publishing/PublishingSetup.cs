@@ -10,6 +10,8 @@ public static class PublishingSetup
     public static IServiceCollection AddPublishing(this IServiceCollection services)
     {
         services.AddSingleton<HtmlContent>();
+        services.AddSingleton<PreparedHtmlCache>();
+        services.AddSingleton<ArchivePagePosts>();
         services.AddSingleton<WebSub.HubLinks>();
         services.AddSingleton<FeedModelBuilder>();
         services.AddSingleton<FeedFiles>();

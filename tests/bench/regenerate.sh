@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# Regeneration benchmark: how long the published app (Release) takes to render its feeds, against Hugo.
+#
+# Builds a store of 10,000 posts in 50 categories (~1.5 KB HTML body, excerpt, 1-3 categories each, dates
+# over 5 years) by starting the app once on an empty database (it migrates the schema), stopping it and
+# bulk-inserting with tests/bench/regenerate/Seeder. Then, with the published app on that store:
+#   (a) full:        a cold regeneration of every feed in every format with its RFC 5005 archive pages (the
+#                    start-up run on an empty feeds folder), read from the run's log line
+#                    "Regenerated N feeds in X ms"; median of BENCH_FULL_RUNS cold starts
+#   (b) incremental: after POST /api/posts of one new post (2 categories), the regeneration run that
+#                    renders its feeds (its log line); median of BENCH_POSTS posts
+#   (c) post→feed:   from POST /api/posts returning to the new guid being served in its category's Atom
+#                    feed (GET polled every few ms, bounded)
+#   (d) the cold full regeneration of 100,000 posts in 500 categories, with the process's peak memory
+#       (VmHWM from /proc/<pid>/status when its log line appears)
+# Anchor, same run: Hugo building the same 10,000 posts (content/posts/*.md with the HTML body, one RSS
+# feed of the newest 50 items per category and one for the home page, no HTML pages), median of
+# BENCH_HUGO_RUNS builds into a temp folder, timed by Hugo's own "Total in X ms".
+# Ends with one line:
+#   RESULT regenerate posts=10000 ours_full_ms=… hugo_ms=… ratio_hugo=<hugo/ours> incremental_ms=… post_to_feed_ms=… peak_mb_100k=…
+#
+# Run from the repository root: bash tests/bench/regenerate.sh
+# Knobs (environment): BENCH_FULL_RUNS (3), BENCH_POSTS (5), BENCH_HUGO_RUNS (3), BENCH_BIG=0 skips the
+# 100,000-post run, KEEP_WORK=1 keeps the temp folder. Installs hugo, curl and jq from Debian when missing.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE="$REPO/tests/bench/regenerate"
+cd "$REPO"
+BENCH_NAME=regenerate
+FULL_RUNS=${BENCH_FULL_RUNS:-3}
+NEW_POSTS=${BENCH_POSTS:-5}
+HUGO_RUNS=${BENCH_HUGO_RUNS:-3}
+BIG=${BENCH_BIG:-1}
+REGEN_TIMEOUT_S=${BENCH_REGEN_TIMEOUT:-240}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/feedservice-bench-regenerate.XXXXXX")
+# shellcheck source=tests/bench/serve/common.sh
+source "$REPO/tests/bench/serve/common.sh"
+
+APP_PID=""
+cleanup() {
+    local rc=$?
+    trap - EXIT
+    stop_pid "$APP_PID"
+    if [[ $rc -ne 0 && -n ${APP_LOG:-} && -s ${APP_LOG:-} ]]; then
+        echo "---- last 20 lines of $APP_LOG ----" >&2
+        tail -n 20 "$APP_LOG" | cut -c1-400 >&2
+    fi
+    [[ -n ${KEEP_WORK:-} ]] && echo "kept $WORK" >&2 || rm -rf "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------- tools
+bench_install hugo curl jq
+for tool in dotnet hugo curl jq; do command -v "$tool" >/dev/null || die "'$tool' is not installed"; done
+HUGO_VERSION=$(hugo version | sed -n 's/^hugo v\([0-9.]*\).*/\1/p')
+
+publish_app "$WORK/app"
+log "building the seeder (dotnet build -c Release tests/bench/regenerate/Seeder)"
+dotnet build -c Release "$HERE/Seeder" >"$WORK/seeder-build.log" 2>&1 || { tail -n 30 "$WORK/seeder-build.log" >&2; die "the seeder did not build"; }
+seeder() { dotnet run -c Release --no-build --project "$HERE/Seeder" -- "$@"; }
+
+KEY="bench-$(date +%s)-$$-0123456789abcdef"
+PORT=$(free_port)
+BASE="http://127.0.0.1:$PORT"
+
+# run_app STORE: starts the published app on STORE/data and STORE/feeds; leaves APP_PID and APP_LOG.
+run_app() {
+    APP_LOG="$1/app-$(date +%s%N).log"
+    # No periodic run during the measurements (the cron fires in 2099); writes and start-up still trigger runs.
+    FeedService__Feeds__RegenerateCron="0 0 0 1 1 ? 2099" start_app "$WORK/app" "$BASE" "$1/data/feedservice.db" "$1/feeds" "$KEY" "$APP_LOG"
+}
+
+# regeneration_line LOG SECONDS [SKIP [PATTERN]]: waits for a log line of a finished regeneration run after the
+# first SKIP runs (that also contains PATTERN) and prints it.
+regeneration_line() {
+    local logfile=$1 deadline=$(( $(now_ms) + $2 * 1000 )) skip=${3:-0} pattern=${4:-}
+    while :; do
+        line=$(grep -a 'Regenerated [0-9]* feeds in' "$logfile" | tail -n +"$(( skip + 1 ))" | grep -aF -- "$pattern" | head -n 1 || true)
+        [[ -n $line ]] && { echo "$line"; return 0; }
+        grep -aq 'Regeneration failed' "$logfile" && die "regeneration failed: $(grep -a -A3 'Regeneration failed' "$logfile" | head -n 4)"
+        kill -0 "$APP_PID" 2>/dev/null || die "the app exited"
+        (( $(now_ms) < deadline )) || die "no regeneration finished within $2 s"
+        sleep 0.05
+    done
+}
+ms_of() { sed -n 's/.*Regenerated \([0-9]*\) feeds in \([0-9.]*\) ms.*/\2/p' <<<"$1"; }
+feeds_of() { sed -n 's/.*Regenerated \([0-9]*\) feeds in.*/\1/p' <<<"$1"; }
+files_of() { sed 's/.*; changed: //' <<<"$1" | wc -w; }
+
+# build_store DIR POSTS CATEGORIES: a migrated database filled by the seeder.
+build_store() {
+    local dir=$1 posts=$2 categories=$3
+    mkdir -p "$dir/data" "$dir/feeds"
+    run_app "$dir"
+    wait_healthy "$BASE" "$APP_PID" 60
+    stop_pid "$APP_PID"; APP_PID=""
+    rm -rf "$dir/feeds"
+    log "seeding $posts posts in $categories categories"
+    seeder --db "$dir/data/feedservice.db" --posts "$posts" --categories "$categories" \
+        --end "$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)" >"$dir/seed.log" 2>&1 || { cat "$dir/seed.log" >&2; die "seeding failed"; }
+    log "$(tail -n 1 "$dir/seed.log")"
+}
+
+# cold_run STORE: starts the app on an empty feeds folder and waits for its start-up run; leaves the app running.
+# Prints "ms feeds files peak_kb".
+cold_run() {
+    local dir=$1 line peak
+    rm -rf "$dir/feeds"; mkdir -p "$dir/feeds"
+    run_app "$dir"
+    line=$(regeneration_line "$APP_LOG" "$REGEN_TIMEOUT_S")
+    peak=$(awk '/^VmHWM:/{print $2}' "/proc/$APP_PID/status")
+    echo "$(ms_of "$line") $(feeds_of "$line") $(files_of "$line") $peak"
+}
+
+# ---------------------------------------------------------------------------- 10,000 posts
+SMALL="$WORK/store-10k"
+build_store "$SMALL" 10000 50
+FULL_MS=()
+for run in $(seq 1 "$FULL_RUNS"); do
+    cold_run "$SMALL" >"$WORK/cold.txt"
+    read -r ms feeds files peak <"$WORK/cold.txt"
+    FULL_MS+=("$ms")
+    log "cold run $run: $feeds feeds, $files files in $ms ms, peak $(( peak / 1024 )) MB"
+    (( run < FULL_RUNS )) && { stop_pid "$APP_PID"; APP_PID=""; }
+done
+PEAK_10K_MB=$(( peak / 1024 ))
+OUT_FILES=$(find "$SMALL/feeds" -type f | wc -l)
+OUT_MB=$(du -sm "$SMALL/feeds" | cut -f1)
+log "feeds/: $OUT_FILES files (documents with their .gz and .br), $OUT_MB MB"
+
+# The app from the last cold run is still up: one new post at a time.
+wait_healthy "$BASE" "$APP_PID" 30
+INCREMENTAL_MS=(); POST_TO_FEED_MS=()
+for i in $(seq 1 "$NEW_POSTS"); do
+    a=$(printf 'topic-%03d' $(( (i * 7) % 50 + 1 ))); b=$(printf 'topic-%03d' $(( (i * 13 + 5) % 50 + 1 )))
+    [[ $a == "$b" ]] && b=topic-050
+    body=$(jq -nc --arg a "$a" --arg b "$b" --arg i "$i" --arg at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" '{
+        title: "Incremental benchmark post \($i)", summary: "<p>What changed, in one sentence.</p>",
+        content: ("<p>" + ("A new post written through the API. " * 30) + "</p><p><a href=\"/more\">More</a></p>"),
+        author: "Bench Writer", categories: [$a, $b], publishedAt: $at }')
+    runs_before=$(grep -ac 'Regenerated [0-9]* feeds in' "$APP_LOG" || true)
+    guid=$(curl -fsS --max-time 10 -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary "$body" "$BASE/api/posts" | jq -r .guid)
+    returned=$(date +%s%N)
+    deadline=$(( returned / 1000000 + 10000 ))
+    until curl -fsS --max-time 2 -o "$WORK/feed.check" "$BASE/feeds/$a.atom" 2>/dev/null && grep -qF "$guid" "$WORK/feed.check"; do
+        (( $(now_ms) < deadline )) || die "post $guid did not reach /feeds/$a.atom within 10 s"
+        sleep 0.002
+    done
+    seen=$(date +%s%N)
+    POST_TO_FEED_MS+=("$(( (seen - returned) / 1000000 ))")
+    # The run that wrote this post's feed: the first one after the write whose changed files include it.
+    line=$(regeneration_line "$APP_LOG" 10 "$runs_before" " $a.atom")
+    INCREMENTAL_MS+=("$(ms_of "$line")")
+    log "new post $i in $a and $b: run of $(feeds_of "$line") feeds, $(files_of "$line") files in $(ms_of "$line") ms; in $a.atom $(( (seen - returned) / 1000000 )) ms after the API returned"
+done
+stop_pid "$APP_PID"; APP_PID=""
+
+# ---------------------------------------------------------------------------- Hugo on the same posts
+SITE="$WORK/hugo"
+mkdir -p "$SITE/layouts/_default"
+seeder hugo --db "$SMALL/data/feedservice.db" --site "$SITE" >"$WORK/hugo-export.log" 2>&1 || { cat "$WORK/hugo-export.log" >&2; die "export to Hugo failed"; }
+log "$(tail -n 1 "$WORK/hugo-export.log")"
+# rssLimit became services.rss.limit in Hugo 0.114.
+if [[ $(printf '%s\n0.114.0\n' "$HUGO_VERSION" | sort -V | head -n 1) == 0.114.0 ]]; then LIMIT=$'[services.rss]\n  limit = 50'; else LIMIT='rssLimit = 50'; fi
+cat >"$SITE/hugo.toml" <<EOF
+baseURL = "https://feeds.example.org/"
+title = "FeedService bench"
+languageCode = "en"
+$LIMIT
+disableKinds = ["section", "taxonomy", "sitemap", "robotsTXT", "404"]
+# "taxonomy" is meant: the list of all categories; each category's own page ("term") keeps its feed.
+ignoreErrors = ["error-disable-taxonomy"]
+[taxonomies]
+  category = "categories"
+[outputs]
+  home = ["RSS"]
+  term = ["RSS"]
+# The posts are listed in the feeds but get no page of their own.
+[[cascade]]
+  [cascade._build]
+    render = "never"
+    list = "always"
+  [cascade._target]
+    kind = "page"
+[markup.goldmark.renderer]
+  unsafe = true
+EOF
+# One RSS 2.0 template for the home page (every post) and each category: the newest 50 items with the excerpt as
+# description and the full HTML as content:encoded, as the app's RSS carries them.
+cat >"$SITE/layouts/_default/rss.xml" <<'EOF'
+{{- $pages := .Pages -}}
+{{- if .IsHome }}{{ $pages = .Site.RegularPages }}{{ end -}}
+{{- printf "<?xml version=\"1.0\" encoding=\"utf-8\"?>" | safeHTML }}
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel>
+<title>{{ .Title }}</title>
+<link>{{ .Permalink }}</link>
+<description>Posts in {{ .Title }}</description>
+<atom:link href="{{ .Permalink }}index.xml" rel="self" type="application/rss+xml"/>
+{{- range first 50 $pages.ByDate.Reverse }}
+<item>
+<title>{{ .Title }}</title>
+<link>{{ with .Params.link }}{{ . }}{{ else }}{{ .Permalink }}{{ end }}</link>
+<guid isPermaLink="false">{{ .Params.guid }}</guid>
+<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" }}</pubDate>
+<description>{{ .Params.summary }}</description>
+<content:encoded>{{ .Content | html }}</content:encoded>
+{{- range .Params.categories }}
+<category>{{ . }}</category>
+{{- end }}
+</item>
+{{- end }}
+</channel>
+</rss>
+EOF
+HUGO_MS=()
+for run in $(seq 1 "$HUGO_RUNS"); do
+    rm -rf "$WORK/hugo-out"
+    (cd "$SITE" && timeout 300 hugo --quiet=false --destination "$WORK/hugo-out" --cleanDestinationDir) >"$WORK/hugo-$run.log" 2>&1 \
+        || { tail -n 20 "$WORK/hugo-$run.log" >&2; die "hugo failed"; }
+    ms=$(sed -n 's/^Total in \([0-9.]*\) ms.*/\1/p' "$WORK/hugo-$run.log")
+    [[ -n $ms ]] || { cat "$WORK/hugo-$run.log" >&2; die "hugo printed no 'Total in'"; }
+    HUGO_MS+=("$ms")
+    log "hugo run $run: $(find "$WORK/hugo-out" -name '*.xml' | wc -l) RSS files in $ms ms"
+done
+HUGO_FEEDS=$(find "$WORK/hugo-out" -name '*.xml' | wc -l)
+grep -q '<content:encoded>' "$WORK/hugo-out/categories/topic-001/index.xml" || die "Hugo's category feed lacks the content"
+[[ $(grep -c '<item>' "$WORK/hugo-out/categories/topic-001/index.xml") == 50 ]] || die "Hugo's category feed does not hold 50 items"
+
+# ---------------------------------------------------------------------------- 100,000 posts
+PEAK_100K_MB=n/a; FULL_100K_MS=n/a; FEEDS_100K=n/a; FILES_100K=n/a
+if [[ $BIG == 1 ]]; then
+    BIGSTORE="$WORK/store-100k"
+    build_store "$BIGSTORE" 100000 500
+    cold_run "$BIGSTORE" >"$WORK/cold.txt"
+    read -r FULL_100K_MS FEEDS_100K FILES_100K peak <"$WORK/cold.txt"
+    PEAK_100K_MB=$(( peak / 1024 ))
+    log "100k cold run: $FEEDS_100K feeds, $FILES_100K files in $FULL_100K_MS ms, peak $PEAK_100K_MB MB"
+    stop_pid "$APP_PID"; APP_PID=""
+fi
+
+# ---------------------------------------------------------------------------- report
+ours=$(median "${FULL_MS[@]}"); hugo_ms=$(median "${HUGO_MS[@]}")
+incremental=$(median "${INCREMENTAL_MS[@]}"); post_to_feed=$(median "${POST_TO_FEED_MS[@]}")
+fmt() { awk -v x="$1" 'BEGIN{printf "%.0f", x}'; }
+printf '\nregeneration on %s cores; medians\n' "$(nproc)"
+printf '%-52s | %12s | %s\n' what ms runs
+printf '%s\n' "-----------------------------------------------------+--------------+------------------------------"
+printf '%-52s | %12s | %s\n' "ours: full, 10,000 posts / 50 categories" "$(fmt "$ours")" "${FULL_MS[*]}"
+printf '%-52s | %12s | %s\n' "hugo $HUGO_VERSION: same posts, $HUGO_FEEDS RSS feeds" "$(fmt "$hugo_ms")" "${HUGO_MS[*]}"
+printf '%-52s | %12s | %s\n' "ours: one new post (its 2 categories and all)" "$incremental" "${INCREMENTAL_MS[*]}"
+printf '%-52s | %12s | %s\n' "ours: POST returned -> guid in its Atom feed" "$post_to_feed" "${POST_TO_FEED_MS[*]}"
+printf '%-52s | %12s | %s\n' "ours: full, 100,000 posts / 500 categories" "$FULL_100K_MS" "peak $PEAK_100K_MB MB (VmHWM)"
+printf 'output of the 10,000-post run: %s files, %s MB (RSS, Atom and JSON Feed, current and archive pages, each with .gz and .br); peak %s MB\n' \
+    "$OUT_FILES" "$OUT_MB" "$PEAK_10K_MB"
+printf 'Hugo renders RSS only, the newest 50 items per feed, no archives, no compression, no sanitizing.\n\n'
+echo "RESULT regenerate posts=10000 ours_full_ms=$(fmt "$ours") hugo_ms=$(fmt "$hugo_ms") ratio_hugo=$(ratio "$hugo_ms" "$ours") incremental_ms=$incremental post_to_feed_ms=$post_to_feed full_100k_ms=$FULL_100K_MS peak_mb_100k=$PEAK_100K_MB"
