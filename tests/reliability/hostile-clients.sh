@@ -12,9 +12,9 @@ publish_app
 MODE=$MODE NAME=hostile-clients "$PY" "$REL/hostile_clients.py" --app-dir "$APP_DIR" --work "$WORK" | tee "$WORK/driver.out"
 rc=${PIPESTATUS[0]}
 if [[ $SHORT != 1 ]]; then
-    log "xunit: Reliability.ApiKeyTests, WriteRateLimit*, StorageFullTests"
+    log "xunit: Reliability.ApiKeyTests, WriteRateLimit*, StorageFullTests, RequestLimitTests"
     if ! timeout 600 dotnet test tests/FeedService.Tests --nologo -v q \
-            --filter "FullyQualifiedName~Reliability.ApiKeyTests|FullyQualifiedName~Reliability.WriteRateLimit|FullyQualifiedName~Reliability.StorageFullTests" \
+            --filter "FullyQualifiedName~Reliability.ApiKeyTests|FullyQualifiedName~Reliability.WriteRateLimit|FullyQualifiedName~Reliability.StorageFullTests|FullyQualifiedName~Reliability.RequestLimitTests" \
             >"$WORK/xunit.out" 2>&1; then
         tail -n 40 "$WORK/xunit.out" >&2
         echo "RESULT hostile-clients-xunit status=fail"

@@ -31,15 +31,24 @@ fi
 fuzz_line=$(grep '^FUZZ ' "$WORK/fuzz.out" | tail -n 1 | sed 's/^FUZZ //')
 
 log "xunit: Reliability.HostileSources, Reliability.HostileFeed, Aggregation.Fetching, Parsing.SecurityTests, Parsing.RobustnessTests"
+FILTER="FullyQualifiedName~Reliability.HostileSources|FullyQualifiedName~Reliability.HostileFeed|FullyQualifiedName~Aggregation.Fetching|FullyQualifiedName~Parsing.SecurityTests|FullyQualifiedName~Parsing.RobustnessTests"
 set +e
-timeout 900 dotnet test tests/FeedService.Tests --nologo -v q \
-    --filter "FullyQualifiedName~Reliability.HostileSources|FullyQualifiedName~Reliability.HostileFeed|FullyQualifiedName~Aggregation.Fetching|FullyQualifiedName~Parsing.SecurityTests|FullyQualifiedName~Parsing.RobustnessTests" \
-    >"$WORK/xunit.out" 2>&1
+timeout 900 dotnet test tests/FeedService.Tests --nologo -v q --filter "$FILTER" >"$WORK/xunit.out" 2>&1
 test_rc=$?
+attempts=1
+if [[ $test_rc -ne 0 ]]; then
+    # Some fetcher unit tests use a 1 s limit and can miss it on a machine busy with other work: one more attempt,
+    # and the RESULT line says so (a property that really fails, fails twice).
+    grep -E '\[FAIL\]' "$WORK/xunit.out" >&2 || true
+    log "xunit failed; running it once more"
+    timeout 900 dotnet test tests/FeedService.Tests --nologo -v q --no-build --filter "$FILTER" >"$WORK/xunit.out" 2>&1
+    test_rc=$?
+    attempts=2
+fi
 set -e
 [[ $test_rc -eq 0 ]] || tail -n 60 "$WORK/xunit.out" >&2
 passed=$(grep -Eo 'Passed: +[0-9]+' "$WORK/xunit.out" | grep -Eo '[0-9]+' | tail -n 1)
 failed=$(grep -Eo 'Failed: +[0-9]+' "$WORK/xunit.out" | grep -Eo '[0-9]+' | tail -n 1)
 status=$([[ $fuzz_rc -eq 0 && $test_rc -eq 0 ]] && echo pass || echo fail)
-echo "RESULT hostile-feeds status=$status mode=$MODE $fuzz_line fetch_tests_passed=${passed:-0} fetch_tests_failed=${failed:-?}"
+echo "RESULT hostile-feeds status=$status mode=$MODE $fuzz_line fetch_tests_passed=${passed:-0} fetch_tests_failed=${failed:-?} xunit_attempts=$attempts"
 [[ $status == pass ]]
