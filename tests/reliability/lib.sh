@@ -93,6 +93,13 @@ publish_app() {
 }
 
 need_python() {
-    [[ -x $PY ]] || need_packages python3:python3
+    if [[ ! -x $PY ]]; then
+        # Debian's own python3 (a python3 elsewhere on PATH, e.g. pyenv's, does not count).
+        local sudo=()
+        [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+        log "installing python3"
+        "${sudo[@]}" apt-get update -qq >/dev/null
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 >/dev/null
+    fi
     "$PY" -c 'import sqlite3, json, gzip' 2>/dev/null || die "$PY lacks sqlite3/json/gzip"
 }
