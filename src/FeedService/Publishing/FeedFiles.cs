@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using FeedService.Options;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,10 @@ public sealed class FeedFiles
     public string PathOf(string fileName) => Path.Combine(Folder, fileName);
 
     /// <summary>Writes the document if its bytes differ from what is there; true when it did.</summary>
-    public bool WriteIfChanged(string fileName, byte[] bytes)
+    public bool WriteIfChanged(string fileName, byte[] bytes) => WriteIfChanged(fileName, bytes.AsSpan());
+
+    /// <summary>Writes the document if its bytes differ from what is there; true when it did.</summary>
+    public bool WriteIfChanged(string fileName, ReadOnlySpan<byte> bytes)
     {
         var path = PathOf(fileName);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -97,13 +101,34 @@ public sealed class FeedFiles
         foreach (var temp in Directory.EnumerateFiles(Folder, "." + "*" + TempSuffix, SearchOption.AllDirectories)) File.Delete(temp);
     }
 
-    private static bool SameBytes(string path, byte[] bytes)
+    private static bool SameBytes(string path, ReadOnlySpan<byte> bytes)
     {
         var info = new FileInfo(path);
-        return info.Exists && info.Length == bytes.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes);
+        if (!info.Exists || info.Length != bytes.Length) return false;
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+            var offset = 0;
+            int read;
+            while ((read = file.Read(buffer)) > 0)
+            {
+                if (offset + read > bytes.Length || !bytes.Slice(offset, read).SequenceEqual(buffer.AsSpan(0, read))) return false;
+                offset += read;
+            }
+            return offset == bytes.Length;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    private void WriteAtomically(string path, byte[] bytes)
+    private static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
     {
         // The temp file sits in the target's own folder, so the rename never crosses file systems.
         var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
@@ -130,17 +155,27 @@ public sealed class FeedFiles
     private static readonly ZLibCompressionOptions GzipOptions = new() { CompressionLevel = 6 };
     private static readonly BrotliCompressionOptions BrotliOptions = new() { Quality = 5 };
 
-    private static byte[] Gzip(byte[] bytes)
+    // Compressed copies are built in a buffer per thread and written from there (no garbage per document).
+    [ThreadStatic] private static MemoryStream? t_compressed;
+
+    private static ReadOnlySpan<byte> Gzip(ReadOnlySpan<byte> bytes)
     {
-        using var output = new MemoryStream(bytes.Length / 3);
-        using (var gzip = new GZipStream(output, GzipOptions)) gzip.Write(bytes);
-        return output.ToArray();
+        var output = CompressionBuffer();
+        using (var gzip = new GZipStream(output, GzipOptions, leaveOpen: true)) gzip.Write(bytes);
+        return output.GetBuffer().AsSpan(0, (int)output.Length);
     }
 
-    private static byte[] Brotli(byte[] bytes)
+    private static ReadOnlySpan<byte> Brotli(ReadOnlySpan<byte> bytes)
     {
-        using var output = new MemoryStream(bytes.Length / 3);
-        using (var brotli = new BrotliStream(output, BrotliOptions)) brotli.Write(bytes);
-        return output.ToArray();
+        var output = CompressionBuffer();
+        using (var brotli = new BrotliStream(output, BrotliOptions, leaveOpen: true)) brotli.Write(bytes);
+        return output.GetBuffer().AsSpan(0, (int)output.Length);
+    }
+
+    private static MemoryStream CompressionBuffer()
+    {
+        var buffer = t_compressed ??= new MemoryStream(128 * 1024);
+        buffer.SetLength(0);
+        return buffer;
     }
 }

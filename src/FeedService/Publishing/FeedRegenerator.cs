@@ -169,9 +169,10 @@ public sealed class FeedRegenerator(
 
     private void WriteAll(FeedDocument doc, string pathWithoutExtension, List<string> changed)
     {
-        if (files.WriteIfChanged(pathWithoutExtension + "rss", FeedWriters.Rss(doc))) changed.Add(pathWithoutExtension + "rss");
-        if (files.WriteIfChanged(pathWithoutExtension + "atom", FeedWriters.Atom(doc))) changed.Add(pathWithoutExtension + "atom");
-        if (files.WriteIfChanged(pathWithoutExtension + "json", JsonFeedWriter.Write(doc))) changed.Add(pathWithoutExtension + "json");
+        // Each document is rendered into this thread's buffer and written from there before the next one is rendered.
+        if (files.WriteIfChanged(pathWithoutExtension + "rss", FeedWriters.RenderRss(doc).Span)) changed.Add(pathWithoutExtension + "rss");
+        if (files.WriteIfChanged(pathWithoutExtension + "atom", FeedWriters.RenderAtom(doc).Span)) changed.Add(pathWithoutExtension + "atom");
+        if (files.WriteIfChanged(pathWithoutExtension + "json", JsonFeedWriter.Render(doc).Span)) changed.Add(pathWithoutExtension + "json");
     }
 
     /// <summary>What an archive page's bytes depend on: its items and their update times, its place in the chain, the feed's own fields.</summary>

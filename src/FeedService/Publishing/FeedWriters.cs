@@ -24,7 +24,12 @@ public static class FeedWriters
         CheckCharacters = true,
     };
 
-    public static byte[] Rss(FeedDocument doc)
+    public static byte[] Rss(FeedDocument doc) => RenderRss(doc).ToArray();
+
+    public static byte[] Atom(FeedDocument doc) => RenderAtom(doc).ToArray();
+
+    /// <summary>The RSS document in the calling thread's <see cref="RenderBuffer"/>: valid until the thread renders again.</summary>
+    internal static ReadOnlyMemory<byte> RenderRss(FeedDocument doc)
     {
         var feed = BuildFeed(doc, "rss");
         foreach (var (item, entry) in feed.Items.Zip(doc.Entries))
@@ -40,7 +45,8 @@ public static class FeedWriters
         return Write(w => new Rss20FeedFormatter(feed, serializeExtensionsAsAtom: true).WriteTo(new RssXmlWriter(w, doc.IsArchive)));
     }
 
-    public static byte[] Atom(FeedDocument doc)
+    /// <summary>The Atom document in the calling thread's <see cref="RenderBuffer"/>: valid until the thread renders again.</summary>
+    internal static ReadOnlyMemory<byte> RenderAtom(FeedDocument doc)
     {
         var feed = BuildFeed(doc, "atom");
         feed.Authors.Add(new SyndicationPerson(null, doc.Author, null));
@@ -110,7 +116,7 @@ public static class FeedWriters
         return item;
     }
 
-    private static byte[] Write(Action<XmlWriter> write)
+    private static ReadOnlyMemory<byte> Write(Action<XmlWriter> write)
     {
         var stream = RenderBuffer.Take();
         using (var writer = XmlWriter.Create(stream, Settings))
@@ -121,7 +127,7 @@ public static class FeedWriters
             write(writer);
         }
         stream.WriteByte((byte)'\n');
-        return stream.ToArray();
+        return RenderBuffer.Contents(stream);
     }
 }
 
@@ -140,6 +146,9 @@ internal static class RenderBuffer
         buffer.SetLength(0);
         return buffer;
     }
+
+    /// <summary>What was written into <paramref name="buffer"/>, without copying it.</summary>
+    public static ReadOnlyMemory<byte> Contents(MemoryStream buffer) => new(buffer.GetBuffer(), 0, (int)buffer.Length);
 }
 
 public static class MediaTypes

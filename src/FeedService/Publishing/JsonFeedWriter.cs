@@ -16,7 +16,10 @@ public static partial class JsonFeedWriter
 
     private static readonly JsonWriterOptions Options = new() { Indented = true };
 
-    public static byte[] Write(FeedDocument doc)
+    public static byte[] Write(FeedDocument doc) => Render(doc).ToArray();
+
+    /// <summary>The document in the calling thread's <see cref="RenderBuffer"/>: valid until the thread renders again.</summary>
+    internal static ReadOnlyMemory<byte> Render(FeedDocument doc)
     {
         var hubs = doc.Hubs;
         var stream = RenderBuffer.Take();
@@ -51,7 +54,7 @@ public static partial class JsonFeedWriter
             w.WriteEndObject();
         }
         stream.WriteByte((byte)'\n');
-        return stream.ToArray();
+        return RenderBuffer.Contents(stream);
     }
 
     private static void WriteItem(Utf8JsonWriter w, FeedEntry entry)
