@@ -32,7 +32,8 @@ FULL_RUNS=${BENCH_FULL_RUNS:-3}
 NEW_POSTS=${BENCH_POSTS:-5}
 HUGO_RUNS=${BENCH_HUGO_RUNS:-3}
 BIG=${BENCH_BIG:-1}
-REGEN_TIMEOUT_S=${BENCH_REGEN_TIMEOUT:-240}
+REGEN_TIMEOUT_S=${BENCH_REGEN_TIMEOUT:-240}        # per cold run of 10,000 posts
+BIG_TIMEOUT_S=${BENCH_BIG_TIMEOUT:-540}             # the cold run of 100,000 posts
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/feedservice-bench-regenerate.XXXXXX")
 # shellcheck source=tests/bench/serve/common.sh
@@ -106,13 +107,13 @@ build_store() {
     log "$(tail -n 1 "$dir/seed.log")"
 }
 
-# cold_run STORE: starts the app on an empty feeds folder and waits for its start-up run; leaves the app running.
-# Prints "ms feeds files peak_kb".
+# cold_run STORE SECONDS: starts the app on an empty feeds folder and waits for its start-up run; leaves the app
+# running. Prints "ms feeds files peak_kb".
 cold_run() {
     local dir=$1 line peak
     rm -rf "$dir/feeds"; mkdir -p "$dir/feeds"
     run_app "$dir"
-    line=$(regeneration_line "$APP_LOG" "$REGEN_TIMEOUT_S")
+    line=$(regeneration_line "$APP_LOG" "$2")
     peak=$(awk '/^VmHWM:/{print $2}' "/proc/$APP_PID/status")
     echo "$(ms_of "$line") $(feeds_of "$line") $(files_of "$line") $peak"
 }
@@ -122,7 +123,7 @@ SMALL="$WORK/store-10k"
 build_store "$SMALL" 10000 50
 FULL_MS=()
 for run in $(seq 1 "$FULL_RUNS"); do
-    cold_run "$SMALL" >"$WORK/cold.txt"
+    cold_run "$SMALL" "$REGEN_TIMEOUT_S" >"$WORK/cold.txt"
     read -r ms feeds files peak <"$WORK/cold.txt"
     FULL_MS+=("$ms")
     log "cold run $run: $feeds feeds, $files files in $ms ms, peak $(( peak / 1024 )) MB"
@@ -237,7 +238,7 @@ PEAK_100K_MB=n/a; FULL_100K_MS=n/a; FEEDS_100K=n/a; FILES_100K=n/a
 if [[ $BIG == 1 ]]; then
     BIGSTORE="$WORK/store-100k"
     build_store "$BIGSTORE" 100000 500
-    cold_run "$BIGSTORE" >"$WORK/cold.txt"
+    cold_run "$BIGSTORE" "$BIG_TIMEOUT_S" >"$WORK/cold.txt"
     read -r FULL_100K_MS FEEDS_100K FILES_100K peak <"$WORK/cold.txt"
     PEAK_100K_MB=$(( peak / 1024 ))
     log "100k cold run: $FEEDS_100K feeds, $FILES_100K files in $FULL_100K_MS ms, peak $PEAK_100K_MB MB"

@@ -176,7 +176,7 @@ nginx -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" -g 'daemon off;' >"$NG/std
 NGINX_PID=$!
 deadline=$(( $(now_ms) + 10000 ))
 until curl -fsS --max-time 2 -o /dev/null "$NBASE/feeds/$FILE" 2>/dev/null; do
-    kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited at start-up"
+    kill -0 "$NGINX_PID" 2>/dev/null || { tail -n 3 "$NG/error.log" >&2; die "nginx exited at start-up"; }
     (( $(now_ms) < deadline )) || die "nginx did not serve $NBASE/feeds/$FILE within 10 s"
     sleep 0.1
 done

@@ -37,11 +37,14 @@ bench_install() {
     return 0
 }
 
-# free_port: a TCP port on 127.0.0.1 nothing listens on (nothing answers a connect).
+# free_port: a TCP port on 127.0.0.1 nothing listens on (nothing answers a connect), below the kernel's range of
+# ephemeral ports (whose ports client connections of other programs hold without listening).
 free_port() {
-    local port
+    local port low
+    low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    (( low > 12000 )) || low=32768
     for _ in $(seq 1 200); do
-        port=$(( 20000 + RANDOM % 40000 ))
+        port=$(( 10000 + RANDOM % (low - 10000) ))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
     done
     die "no free port found"
