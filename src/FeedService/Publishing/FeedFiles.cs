@@ -37,7 +37,7 @@ public sealed class FeedFiles
     {
         var path = PathOf(fileName);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (SameBytes(path, bytes) && File.Exists(path + ".gz") && File.Exists(path + ".br")) return false;
+        if (SameBytes(path, bytes) && CompleteSet(path)) return false;
         // Compressed copies first, the document last: whoever watches the document sees a complete set.
         WriteAtomically(path + ".gz", Gzip(bytes));
         WriteAtomically(path + ".br", Brotli(bytes));
@@ -99,6 +99,22 @@ public sealed class FeedFiles
     public void RemoveLeftoverTempFiles()
     {
         foreach (var temp in Directory.EnumerateFiles(Folder, "." + "*" + TempSuffix, SearchOption.AllDirectories)) File.Delete(temp);
+    }
+
+    /// <summary>
+    /// Whether the compressed copies exist and were written no later than the document. A set is written copies first,
+    /// document last, so copies newer than their document mean a process died between them (a crash mid-set): the
+    /// copies hold newer bytes than the document, and the set must be written again even if the document is current.
+    /// </summary>
+    private static bool CompleteSet(string path)
+    {
+        var document = File.GetLastWriteTimeUtc(path);
+        foreach (var copy in (ReadOnlySpan<string>)[path + ".gz", path + ".br"])
+        {
+            var info = new FileInfo(copy);
+            if (!info.Exists || info.LastWriteTimeUtc > document) return false;
+        }
+        return true;
     }
 
     private static bool SameBytes(string path, ReadOnlySpan<byte> bytes)
