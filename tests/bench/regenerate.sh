@@ -126,7 +126,7 @@ for run in $(seq 1 "$FULL_RUNS"); do
     cold_run "$SMALL" "$REGEN_TIMEOUT_S" >"$WORK/cold.txt"
     read -r ms feeds files peak <"$WORK/cold.txt"
     FULL_MS+=("$ms")
-    log "cold run $run: $feeds feeds, $files files in $ms ms, peak $(( peak / 1024 )) MB"
+    log "cold run $run: $feeds feeds, $files documents in $ms ms, peak $(( peak / 1024 )) MB"
     (( run < FULL_RUNS )) && { stop_pid "$APP_PID"; APP_PID=""; }
 done
 PEAK_10K_MB=$(( peak / 1024 ))
@@ -157,7 +157,7 @@ for i in $(seq 1 "$NEW_POSTS"); do
     # The run that wrote this post's feed: the first one after the write whose changed files include it.
     line=$(regeneration_line "$APP_LOG" 10 "$runs_before" " $a.atom")
     INCREMENTAL_MS+=("$(ms_of "$line")")
-    log "new post $i in $a and $b: run of $(feeds_of "$line") feeds, $(files_of "$line") files in $(ms_of "$line") ms; in $a.atom $(( (seen - returned) / 1000000 )) ms after the API returned"
+    log "new post $i in $a and $b: run of $(feeds_of "$line") feeds, $(files_of "$line") documents in $(ms_of "$line") ms; in $a.atom $(( (seen - returned) / 1000000 )) ms after the API returned"
 done
 stop_pid "$APP_PID"; APP_PID=""
 
@@ -241,7 +241,7 @@ if [[ $BIG == 1 ]]; then
     cold_run "$BIGSTORE" "$BIG_TIMEOUT_S" >"$WORK/cold.txt"
     read -r FULL_100K_MS FEEDS_100K FILES_100K peak <"$WORK/cold.txt"
     PEAK_100K_MB=$(( peak / 1024 ))
-    log "100k cold run: $FEEDS_100K feeds, $FILES_100K files in $FULL_100K_MS ms, peak $PEAK_100K_MB MB"
+    log "100k cold run: $FEEDS_100K feeds, $FILES_100K documents in $FULL_100K_MS ms, peak $PEAK_100K_MB MB"
     stop_pid "$APP_PID"; APP_PID=""
 fi
 
