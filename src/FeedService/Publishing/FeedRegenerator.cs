@@ -15,7 +15,7 @@ public sealed class FeedRegenerator(
     FeedChanges changes,
     CategoryStore categories,
     PostStore posts,
-    ArchivePagePosts pagePosts,
+    FeedPagePosts pagePosts,
     SiteStore site,
     FeedModelBuilder models,
     FeedFiles files,
@@ -139,12 +139,15 @@ public sealed class FeedRegenerator(
             ? models.ForAll(feedId, siteCreated, items, names, position)
             : models.ForCategory(category, items, names, position);
 
-        var prints = await posts.FingerprintsAsync(category?.Id, now, ct);
+        var prints = await pagePosts.FingerprintsAsync(category?.Id, now, ct);
         var archived = Math.Max(0, prints.Count - n);
         var pages = (archived + n - 1) / n;
         var changed = new List<string>();
 
-        var current = Model(await posts.VisibleAsync(category?.Id, now, n, ct), pages > 0 ? new ArchivePosition(null, pages, null) : null);
+        // The current document: the newest n of the fingerprints, newest first.
+        var newest = prints.GetRange(prints.Count - Math.Min(n, prints.Count), Math.Min(n, prints.Count)).ConvertAll(p => p.Id);
+        newest.Reverse();
+        var current = Model(await pagePosts.ByIdsAsync(newest, ct), pages > 0 ? new ArchivePosition(null, pages, null) : null);
         WriteAll(current, $"{slug}.", changed);
 
         string[] known;

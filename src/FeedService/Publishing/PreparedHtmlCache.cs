@@ -12,8 +12,8 @@ namespace FeedService.Publishing;
 /// </summary>
 public sealed class PreparedHtmlCache(HtmlContent html)
 {
-    /// <summary>About 24 MB of text per generation: every post of a 10,000-post site, the newest ones of a bigger site.</summary>
-    private const long GenerationChars = 12_000_000;
+    /// <summary>About 12 MB of text per generation (two live at most): the posts of the current documents and newest archive pages of a few hundred feeds.</summary>
+    private const long GenerationChars = 6_000_000;
 
     private readonly Lock _lock = new();
     private Dictionary<UInt128, string> _young = [];

@@ -11,7 +11,7 @@ public static class PublishingSetup
     {
         services.AddSingleton<HtmlContent>();
         services.AddSingleton<PreparedHtmlCache>();
-        services.AddSingleton<ArchivePagePosts>();
+        services.AddSingleton<FeedPagePosts>();
         services.AddSingleton<WebSub.HubLinks>();
         services.AddSingleton<FeedModelBuilder>();
         services.AddSingleton<FeedFiles>();
