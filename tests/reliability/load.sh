@@ -8,5 +8,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_packages curl:curl wrk:wrk
 need_python
 publish_app
+# dotnet-gcdump (a .NET tool from NuGet) measures the live managed heap after a full collection: RSS alone cannot tell
+# a leak from memory the GC keeps committed. Without it the run goes on and reports -1.
+GCDUMP=""
+if timeout 180 dotnet tool install --tool-path "$WORK/tools" dotnet-gcdump >"$WORK/gcdump-install.out" 2>&1; then
+    GCDUMP="$WORK/tools/dotnet-gcdump"
+else
+    log "note: dotnet-gcdump could not be installed ($(tail -n 1 "$WORK/gcdump-install.out")); live heap not measured"
+fi
 DURATION=${SECONDS_OF_LOAD:-$([[ $SHORT == 1 ]] && echo 45 || echo 300)}
-MODE=$MODE NAME=load "$PY" "$REL/load.py" --app-dir "$APP_DIR" --work "$WORK" --seconds "$DURATION" --sources "${SOURCES:-500}"
+MODE=$MODE NAME=load "$PY" "$REL/load.py" --app-dir "$APP_DIR" --work "$WORK" --seconds "$DURATION" --sources "${SOURCES:-500}" --gcdump "$GCDUMP"
