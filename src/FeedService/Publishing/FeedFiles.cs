@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace FeedService.Publishing;
 
 /// <summary>
-/// The feeds/ folder: every document beside its precompressed .gz and .br copies. Files are replaced
+/// The feeds/ folder: every current document beside its precompressed .gz and .br copies; archive pages alone (they are
+/// most of the folder and rarely fetched, so they are compressed when first served instead). Files are replaced
 /// atomically (temp file in the same folder, then renamed), and only when their bytes change,
 /// so a reader never sees half a file and an unchanged feed keeps its ETag and Last-Modified.
 /// </summary>
@@ -29,22 +30,41 @@ public sealed class FeedFiles
     /// <summary>The full path of a feed file given relative to the folder ("tech.rss", "archive/tech/3.atom").</summary>
     public string PathOf(string fileName) => Path.Combine(Folder, fileName);
 
-    /// <summary>Writes the document if its bytes differ from what is there; true when it did.</summary>
+    /// <summary>Writes the document and its compressed copies if its bytes differ from what is there; true when it did.</summary>
     public bool WriteIfChanged(string fileName, byte[] bytes) => WriteIfChanged(fileName, bytes.AsSpan());
 
-    /// <summary>Writes the document if its bytes differ from what is there; true when it did.</summary>
-    public bool WriteIfChanged(string fileName, ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// Writes the document if its bytes differ from what is there; true when it did. With <paramref name="compressed"/>
+    /// its .gz and .br copies are written beside it; without, any old copies are removed (the server compresses the
+    /// document itself when it is first asked for it).
+    /// </summary>
+    public bool WriteIfChanged(string fileName, ReadOnlySpan<byte> bytes, bool compressed = true)
     {
         var path = PathOf(fileName);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (SameBytes(path, bytes) && CompleteSet(path)) return false;
-        // Compressed copies first, the document last: whoever watches the document sees a complete set.
-        WriteAtomically(path + ".gz", Gzip(bytes));
-        WriteAtomically(path + ".br", Brotli(bytes));
+        if (SameBytes(path, bytes) && (compressed ? CompleteSet(path) : NoCopies(path))) return false;
+        if (compressed)
+        {
+            // Compressed copies first, the document last: whoever watches the document sees a complete set.
+            WriteAtomically(path + ".gz", Gzip(bytes));
+            WriteAtomically(path + ".br", Brotli(bytes));
+        }
+        else
+        {
+            // Old copies go before the document changes, so they can never be served beside newer bytes.
+            File.Delete(path + ".gz");
+            File.Delete(path + ".br");
+        }
         WriteAtomically(path, bytes);
         Changed?.Invoke(fileName);
         return true;
     }
+
+    /// <summary>The gzip (level 6) encoding of a document, as the .gz copies hold it.</summary>
+    public static byte[] GzipOf(ReadOnlySpan<byte> bytes) => Gzip(bytes).ToArray();
+
+    /// <summary>The brotli (quality 5) encoding of a document, as the .br copies hold it.</summary>
+    public static byte[] BrotliOf(ReadOnlySpan<byte> bytes) => Brotli(bytes).ToArray();
 
     public bool Delete(string fileName)
     {
@@ -116,6 +136,8 @@ public sealed class FeedFiles
         }
         return true;
     }
+
+    private static bool NoCopies(string path) => !File.Exists(path + ".gz") && !File.Exists(path + ".br");
 
     private static bool SameBytes(string path, ReadOnlySpan<byte> bytes)
     {

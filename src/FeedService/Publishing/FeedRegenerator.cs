@@ -163,19 +163,21 @@ public sealed class FeedRegenerator(
             var items = await pagePosts.ByIdsAsync(prints.GetRange(from, count).ConvertAll(p => p.Id), ct);
             items.Reverse();
             var doc = Model(items, new ArchivePosition(page, page > 1 ? page - 1 : null, page < pages ? page + 1 : null));
-            WriteAll(doc, $"archive/{slug}/{page.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", changed);
+            // Archive pages are written without compressed copies: they are most of the output and each is fetched
+            // rarely (a reader walking the history once); the server compresses one when it is first asked for it.
+            WriteAll(doc, $"archive/{slug}/{page.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", changed, compressed: false);
         }
         changed.AddRange(files.DeleteArchivePagesAbove(slug, pages).Select(f => "-" + f));
         lock (_archivePages) _archivePages[slug] = hashes;
         return changed;
     }
 
-    private void WriteAll(FeedDocument doc, string pathWithoutExtension, List<string> changed)
+    private void WriteAll(FeedDocument doc, string pathWithoutExtension, List<string> changed, bool compressed = true)
     {
         // Each document is rendered into this thread's buffer and written from there before the next one is rendered.
-        if (files.WriteIfChanged(pathWithoutExtension + "rss", FeedWriters.RenderRss(doc).Span)) changed.Add(pathWithoutExtension + "rss");
-        if (files.WriteIfChanged(pathWithoutExtension + "atom", FeedWriters.RenderAtom(doc).Span)) changed.Add(pathWithoutExtension + "atom");
-        if (files.WriteIfChanged(pathWithoutExtension + "json", JsonFeedWriter.Render(doc).Span)) changed.Add(pathWithoutExtension + "json");
+        if (files.WriteIfChanged(pathWithoutExtension + "rss", FeedWriters.RenderRss(doc).Span, compressed)) changed.Add(pathWithoutExtension + "rss");
+        if (files.WriteIfChanged(pathWithoutExtension + "atom", FeedWriters.RenderAtom(doc).Span, compressed)) changed.Add(pathWithoutExtension + "atom");
+        if (files.WriteIfChanged(pathWithoutExtension + "json", JsonFeedWriter.Render(doc).Span, compressed)) changed.Add(pathWithoutExtension + "json");
     }
 
     /// <summary>What an archive page's bytes depend on: its items and their update times, its place in the chain, the feed's own fields.</summary>

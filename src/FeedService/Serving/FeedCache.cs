@@ -171,8 +171,8 @@ public sealed partial class FeedCache
                 // HTTP dates have whole seconds; truncating keeps If-Modified-Since comparisons exact.
                 lastModified.AddTicks(-(lastModified.Ticks % TimeSpan.TicksPerSecond)),
                 new FeedVariant(body, $"\"{tag}\"", null),
-                Variant(path + ".gz", $"\"{tag}-gz\"", "gzip"),
-                Variant(path + ".br", $"\"{tag}-br\"", "br"),
+                Variant(path + ".gz", $"\"{tag}-gz\"", "gzip", body, FeedFiles.GzipOf),
+                Variant(path + ".br", $"\"{tag}-br\"", "br", body, FeedFiles.BrotliOf),
                 immutable,
                 $"public, max-age={maxAge.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
                 link).WithBrowserPage();
@@ -187,6 +187,19 @@ public sealed partial class FeedCache
         }
     }
 
-    private static FeedVariant? Variant(string path, string etag, string encoding) =>
-        File.Exists(path) ? new FeedVariant(File.ReadAllBytes(path), etag, encoding) : null;
+    /// <summary>
+    /// An encoded variant: the copy written beside the document, or, for a document written without copies (an archive
+    /// page), the document compressed here once and kept with it.
+    /// </summary>
+    private static FeedVariant Variant(string path, string etag, string encoding, byte[] body, Func<ReadOnlySpan<byte>, byte[]> encode)
+    {
+        try
+        {
+            return new FeedVariant(File.ReadAllBytes(path), etag, encoding);
+        }
+        catch (FileNotFoundException)
+        {
+            return new FeedVariant(encode(body), etag, encoding);
+        }
+    }
 }

@@ -132,6 +132,48 @@ public sealed class ArchiveTests : IAsyncLifetime
         Assert.DoesNotContain(log.Changed, c => c.StartsWith("archive/hist/1.", StringComparison.Ordinal) || c.StartsWith("archive/hist/2.", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("br")]
+    public async Task Archive_pages_are_written_alone_and_compressed_when_served(string encoding)
+    {
+        var folder = Path.Combine(_app.FeedsFolder, "archive", "hist");
+        Assert.Equal(9, Directory.GetFiles(folder).Length);
+        Assert.All(Directory.GetFiles(folder), f => Assert.DoesNotMatch(@"\.(gz|br)$", f));
+        Assert.True(File.Exists(Path.Combine(_app.FeedsFolder, "hist.atom." + (encoding == "gzip" ? "gz" : "br"))));
+
+        using var plain = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = _client.BaseAddress };
+        var identity = await _client.GetAsync("/feeds/archive/hist/2.atom");
+        var request = new HttpRequestMessage(HttpMethod.Get, "/feeds/archive/hist/2.atom");
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", encoding);
+        var compressed = await _client.SendAsync(request);
+
+        Assert.Equal(encoding, Assert.Single(compressed.Content.Headers.ContentEncoding));
+        Assert.NotEqual(identity.Headers.ETag, compressed.Headers.ETag);
+        var body = await compressed.Content.ReadAsByteArrayAsync();
+        using var decoder = encoding == "gzip"
+            ? (Stream)new System.IO.Compression.GZipStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress)
+            : new System.IO.Compression.BrotliStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress);
+        using var decoded = new MemoryStream();
+        await decoder.CopyToAsync(decoded);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(folder, "2.atom")), decoded.ToArray());
+        Assert.Equal(await identity.Content.ReadAsByteArrayAsync(), decoded.ToArray());
+    }
+
+    [Fact]
+    public async Task Copies_left_beside_an_archive_page_are_removed_by_the_next_full_run()
+    {
+        // An earlier version wrote .gz/.br beside archive pages; they are not kept, so they can never go stale.
+        var page = Path.Combine(_app.FeedsFolder, "archive", "hist", "1.rss");
+        await File.WriteAllBytesAsync(page + ".gz", [1, 2, 3]);
+        await File.WriteAllBytesAsync(page + ".br", [1, 2, 3]);
+        _app.Services.GetRequiredService<FeedChanges>().MarkEverythingDirty();
+        await _app.RegenerateAsync();
+        Assert.False(File.Exists(page + ".gz"));
+        Assert.False(File.Exists(page + ".br"));
+        Assert.True(File.Exists(page));
+    }
+
     [Fact]
     public async Task History_shrinks_when_posts_are_deleted()
     {
