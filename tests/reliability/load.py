@@ -2,8 +2,10 @@
 
 wrk on the feeds (200 / gzip / 304 via feeds.lua), API writers at a steady pace, the poller fetching 500 sources
 (imported by OPML) from a local server with MinPollInterval lowered, and regeneration after every write. Reports
-5xx and failed writes (must be zero), feed latency p50/p99, and VmRSS sampled every few seconds (the last third's
-median must stay close to the first third's, after a warm-up).
+5xx and failed writes (must be zero), feed latency p50/p99, and memory over time: VmRSS sampled every few seconds (the
+last third's median must stay close to the first third's, after a warm-up) and the live managed heap after a full
+collection (dotnet-gcdump) at N evenly spaced moments under load, the last one near the end, which must not grow from
+the sample at 2/3 to the last one beyond a bound (see HEAP_GROWTH_* below).
 """
 import argparse
 import hashlib
@@ -26,8 +28,10 @@ ap.add_argument("--seconds", type=int, default=300)
 ap.add_argument("--sources", type=int, default=500)
 ap.add_argument("--writes-per-second", type=float, default=8)
 ap.add_argument("--connections", type=int, default=16)
-ap.add_argument("--gcdump", default="", help="path of dotnet-gcdump: the live managed heap is measured at a third of the run and at the end")
+ap.add_argument("--gcdump", required=True, help="path of dotnet-gcdump, which measures the live managed heap")
+ap.add_argument("--heap-samples", type=int, default=3, help="N live-heap samples, at k/N of the run's first seconds - HEAP_TAIL_S")
 args = ap.parse_args()
+args.heap_samples = max(3, args.heap_samples)
 problems = []
 T_START = time.monotonic()
 
@@ -111,33 +115,68 @@ def writer(stop, n, pace):
         stop.wait(max(0.0, pace - (time.monotonic() - t0)))
 
 
-heap = {}
+# Live managed heap after a full collection: (label, seconds since load start, heap MiB, VmRSS MiB at that moment).
+heap = []
+# Every sample is taken under the same load: the last one HEAP_TAIL_S before wrk ends, so the dump (a few seconds on a
+# busy machine) finishes while wrk still runs. (A sample taken after wrk read 1-2 MiB lower than one under load, e.g.
+# 12.4 -> 10.9 MiB, which would hide that much growth.)
+HEAP_TAIL_S = 10
+# The bound on its growth from the sample at 2/3 to the last: 4 MiB, absolute. Not relative to the heap: a leak inflates
+# the sample at 2/3 too (a 1 MiB/s leak read 28 -> 43 -> 57 MiB, +32%, which "+25%" lets through).
+# - Not a leak, and well under 4 MiB: what is in flight when a dump happens (16 requests and their pooled buffers, a
+#   regeneration's documents, a poll round of MaxParallelPolls bodies; without a leak, samples of one run differ by
+#   0.5-1.5 MiB either way, live heap 11-13 MiB), and caches that fill as the store grows but are bounded: the
+#   sanitized-HTML cache (~1 KiB per post written here, ~1 MiB over a full run's last third; capped at 2 x 6 M
+#   characters) and the served documents (the 8 that wrk asks for).
+# - A leak, and over 4 MiB: full run, ~97 s from the sample at 2/3 to the last (~1.4 M feed requests, ~780 writes,
+#   ~2,400 polls): anything kept at ~45 KiB/s, e.g. 3 bytes per feed request, 2 KiB per poll or 6 KiB per write. Short
+#   run, ~17 s: ~250 KiB/s (a 400 KiB/s leak, injected with a startup hook, read +6.5 MiB and failed).
+HEAP_GROWTH_MIB = 4.0
 
 
-def live_heap_mib(label):
-    """The managed heap after a full collection (dotnet-gcdump induces one), in MiB; None without the tool."""
-    if not args.gcdump:
-        return None
-    out = os.path.join(args.work, f"{label}.gcdump")
-    try:
-        subprocess.run([args.gcdump, "collect", "-p", str(app.pid), "-o", out], check=True, capture_output=True, timeout=120)
-        report = subprocess.run([args.gcdump, "report", out], check=True, capture_output=True, text=True, timeout=120).stdout
-        line = next(l for l in report.splitlines() if "GC Heap bytes" in l)
-        heap[label] = int(line.split()[0].replace(",", "")) / 1048576
-    except Exception as e:  # noqa: BLE001 - the figure is extra evidence; its absence is reported, not fatal
-        log(f"dotnet-gcdump {label}: {e!r}")
-    return heap.get(label)
+def live_heap(label, t0):
+    """dotnet-gcdump collect (which induces a full blocking collection) and report: the bytes of the objects alive.
+    Appends (label, t, MiB, VmRSS MiB) to heap and returns the MiB, or None when two attempts produced no figure."""
+    t = time.monotonic() - t0
+    kib = app.rss_kib() or 0
+    for attempt in (1, 2):
+        out = os.path.join(args.work, f"heap-{label.replace('/', 'of')}-{attempt}.gcdump")
+        try:
+            # collect exits 0 even when it failed ("Failed to collect gcdump"): the file and the report are the proof.
+            c = subprocess.run([args.gcdump, "collect", "-v", "-p", str(app.pid), "-o", out, "-t", "90"], capture_output=True, text=True, timeout=150)
+            if not os.path.exists(out):
+                with open(out + ".log", "w") as f:
+                    f.write(c.stdout + c.stderr)
+                why = [l.strip() for l in (c.stdout + c.stderr).splitlines() if "rror" in l or "xception" in l or "ailed" in l]
+                raise RuntimeError(f"no dump written ({out}.log): {' | '.join(why[:3])[:400]}")
+            report = subprocess.run([args.gcdump, "report", out], check=True, capture_output=True, text=True, timeout=120).stdout
+            line = next((l for l in report.splitlines() if "GC Heap bytes" in l), None)
+            if line is None:
+                raise RuntimeError(f"no 'GC Heap bytes' in the report: {report[:300]!r}")
+            mib = int(line.split()[0].replace(",", "")) / 1048576
+            os.remove(out)
+            heap.append((label, t, mib, kib / 1024))
+            log(f"live managed heap at {t:.0f}s ({label}): {mib:.1f} MiB (VmRSS {kib / 1024:.0f} MiB)")
+            return mib
+        except Exception as e:  # noqa: BLE001 - reported, retried once, then a problem
+            log(f"dotnet-gcdump at {label}, attempt {attempt}: {type(e).__name__}: {e}")
+    problems.append(f"dotnet-gcdump gave no live heap figure at {label}")
+    return None
+
+
+def heap_sampler(stop, t0):
+    n = args.heap_samples
+    for k in range(1, n + 1):
+        if stop.wait(max(0.0, t0 + max(args.seconds - HEAP_TAIL_S, args.seconds * 0.75) * k / n - time.monotonic())):
+            return
+        live_heap(f"{k}/{n}", t0)
 
 
 def sampler(stop, t0):
-    dumped = False
     while not stop.is_set():
         kib = app.rss_kib()
         if kib:
             rss.append((time.monotonic() - t0, kib))
-        if not dumped and time.monotonic() - t0 >= args.seconds / 3:
-            dumped = True
-            live_heap_mib("first")
         stop.wait(3)
 
 
@@ -160,17 +199,23 @@ try:
     while time.monotonic() < deadline and app.call("GET", "/feeds/archive/all/1.atom", key=None)[0] != 200:
         time.sleep(0.5)
 
+    # The dumps talk to the app over its diagnostics socket: make sure nothing in the environment turned it off.
+    if os.environ.get("DOTNET_EnableDiagnostics", "1") != "1":
+        raise RuntimeError("DOTNET_EnableDiagnostics is off: dotnet-gcdump cannot measure the heap")
     stop = threading.Event()
     t0 = time.monotonic()
     n_writers = 2
     threads = [threading.Thread(target=writer, args=(stop, n, n_writers / args.writes_per_second), daemon=True) for n in range(n_writers)]
     threads.append(threading.Thread(target=sampler, args=(stop, t0), daemon=True))
+    heap_thread = threading.Thread(target=heap_sampler, args=(stop, t0), daemon=True)
+    threads.append(heap_thread)
     for t in threads:
         t.start()
     log(f"load for {args.seconds}s: wrk -t1 -c{args.connections}, {args.writes_per_second} writes/s, {args.sources} sources polled every 10-20 s")
     wrk = subprocess.run(["timeout", str(args.seconds + 30), "wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "5s", "--latency",
                           "-s", os.path.join(os.path.dirname(os.path.abspath(__file__)), "feeds.lua"), app.base],
                          capture_output=True, text=True)
+    heap_thread.join(timeout=300)     # normally done already: its last dump started HEAP_TAIL_S before wrk's end
     stop.set()
     for t in threads:
         t.join(timeout=30)
@@ -180,7 +225,6 @@ try:
     w = dict(kv.split("=") for kv in line.split()[1:])
     log(line)
 
-    live_heap_mib("last")
     sources = json.loads(app.call("GET", "/api/sources", key=None)[2])
     polled = sum(1 for x in sources if x["lastFetchedAt"])
     failing = [x for x in sources if x["lastError"]]
@@ -220,10 +264,19 @@ try:
     limit = 0.5 if os.environ.get("MODE") == "short" else 0.25
     if growth > limit:
         problems.append(f"memory grew {growth * 100:.0f}% from the first third ({first / 1024:.0f} MiB) to the last ({lastm / 1024:.0f} MiB)")
-    if "first" in heap and "last" in heap:
-        log(f"live managed heap after a full collection: {heap['first']:.1f} MiB at a third of the run, {heap['last']:.1f} MiB at the end")
-        if heap["last"] > heap["first"] * 1.5 + 8:
-            problems.append(f"the live managed heap grew from {heap['first']:.1f} MiB to {heap['last']:.1f} MiB")
+    log("live managed heap after a full collection (MiB): " + ", ".join(f"{m:.1f} at {t:.0f}s" for _, t, m, _ in heap))
+    labels = [lbl for lbl, *_ in heap]
+    n = args.heap_samples
+    middle_label, last_label = f"{round(n * 2 / 3)}/{n}", f"{n}/{n}"
+    heap_growth = None
+    if middle_label in labels and last_label in labels:
+        middle, last = heap[labels.index(middle_label)][2], heap[labels.index(last_label)][2]
+        heap_growth = last - middle
+        if heap_growth > HEAP_GROWTH_MIB:
+            problems.append(f"the live managed heap grew by {heap_growth:.1f} MiB from the sample at {middle_label} ({middle:.1f} MiB) to the last "
+                            f"({last:.1f} MiB); at most {HEAP_GROWTH_MIB:.0f} MiB is allowed: a leak")
+    else:
+        problems.append(f"the live heap was not measured at {middle_label} and {last_label} of the run (samples: {labels})")
     with open(os.path.join(args.work, "rss.csv"), "w") as f:
         f.writelines(f"{t:.1f},{k}\n" for t, k in rss)
     app.stop()
@@ -234,8 +287,9 @@ try:
            writes_ok=writes["ok"], writes_failed=writes["failed"], sources=args.sources, sources_polled=polled,
            source_fetches=Sources.served["200"] + Sources.served["304"], source_304=Sources.served["304"], posts_total=added,
            rss_first_third_mib=f"{first / 1024:.0f}", rss_last_third_mib=f"{lastm / 1024:.0f}", rss_growth_pct=f"{growth * 100:.1f}",
-           rss_peak_mib=f"{peak / 1024:.0f}", live_heap_first_mib=f"{heap.get('first', -1):.1f}", live_heap_last_mib=f"{heap.get('last', -1):.1f}",
-           errors_logged=errors_logged)
+           rss_peak_mib=f"{peak / 1024:.0f}", heap_at_s=",".join(f"{t:.0f}" for _, t, _, _ in heap) or "-",
+           heap_mib=",".join(f"{m:.1f}" for _, _, m, _ in heap) or "-", rss_mib=",".join(f"{r:.0f}" for _, _, _, r in heap) or "-",
+           heap_growth_mib="-" if heap_growth is None else f"{heap_growth:.1f}", errors_logged=errors_logged)
     sys.exit(0 if ok else 1)
 except Exception as e:  # noqa: BLE001
     import traceback
