@@ -117,15 +117,14 @@ def writer(stop, n, pace):
 
 # Live managed heap after a full collection: (label, seconds since load start, heap MiB, VmRSS MiB at that moment).
 heap = []
-# Every sample is taken under the same load: the last one HEAP_TAIL_S before wrk ends, so the dump (a few seconds on a
-# busy machine) finishes while wrk still runs. (A sample taken after wrk read 1-2 MiB lower than one under load, e.g.
-# 12.4 -> 10.9 MiB, which would hide that much growth.)
+# Every sample is taken under the same load, so they compare like with like: the last one HEAP_TAIL_S before wrk ends,
+# so the dump (a few seconds on a busy machine) finishes while wrk still runs.
 HEAP_TAIL_S = 10
 # The bound on its growth from the sample at 2/3 to the last: 4 MiB, absolute. Not relative to the heap: a leak inflates
 # the sample at 2/3 too (a 1 MiB/s leak read 28 -> 43 -> 57 MiB, +32%, which "+25%" lets through).
 # - Not a leak, and well under 4 MiB: what is in flight when a dump happens (16 requests and their pooled buffers, a
 #   regeneration's documents, a poll round of MaxParallelPolls bodies; without a leak, samples of one run differ by
-#   0.5-1.5 MiB either way, live heap 11-13 MiB), and caches that fill as the store grows but are bounded: the
+#   up to 1.7 MiB either way, live heap 10-13 MiB), and caches that fill as the store grows but are bounded: the
 #   sanitized-HTML cache (~1 KiB per post written here, ~1 MiB over a full run's last third; capped at 2 x 6 M
 #   characters) and the served documents (the 8 that wrk asks for).
 # - A leak, and over 4 MiB: full run, ~97 s from the sample at 2/3 to the last (~1.4 M feed requests, ~780 writes,
