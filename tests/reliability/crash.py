@@ -162,7 +162,7 @@ def verify(cycle):
     docs, _ = check_feed_folder(app.feeds, problems)
     invalid = len(problems) - p0
     now = dt.datetime.now(dt.timezone.utc)
-    ids = {slug: set(feed_ids(app.feeds, slug)) for slug in CATEGORIES + ["all"]}
+    ids = {slug: set(feed_ids(app, slug)) for slug in CATEGORIES + ["all"]}
     missing = 0
     for pid, exp in snapshot.items():
         if exp["status"] != "published" or parse_time(exp["publishedAt"]) > now:

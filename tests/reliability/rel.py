@@ -6,6 +6,8 @@ calling script's cleanup can stop it by PID, whatever happens to this driver.
 import gzip
 import http.client
 import json
+import urllib.request
+import urllib.parse
 import os
 import random
 import signal
@@ -183,8 +185,7 @@ def brotli_decode(path):
 
 
 def check_feed_folder(folder, problems, allow_temp=False, check_encodings=True):
-    """Every document parses (XML or JSON), its .gz/.br copies (current documents always have them) decode to the same
-    bytes, and no temp file is left.
+    """Every document parses (XML or JSON), its .gz/.br copies decode to the same bytes, and no temp file is left.
     Appends what is wrong to problems; returns (documents checked, temp files seen)."""
     docs = temps = 0
     for root, _, names in os.walk(folder):
@@ -211,9 +212,7 @@ def check_feed_folder(folder, problems, allow_temp=False, check_encodings=True):
                 if check_encodings:
                     for suffix, decode in ((".gz", lambda p: gzip.decompress(open(p, "rb").read())), (".br", brotli_decode)):
                         if not os.path.exists(path + suffix):
-                            # Archive pages are written alone (the app compresses them when first served).
-                            if not rel.startswith("archive" + os.sep):
-                                problems.append(f"{rel}{suffix} is missing")
+                            problems.append(f"{rel}{suffix} is missing")
                             continue
                         try:
                             if decode(path + suffix) != data:
@@ -223,16 +222,21 @@ def check_feed_folder(folder, problems, allow_temp=False, check_encodings=True):
     return docs, temps
 
 
-def feed_ids(folder, slug):
-    """The item ids of a feed's current JSON document and all its archive pages."""
-    ids = []
-    paths = [os.path.join(folder, f"{slug}.json")]
-    arch = os.path.join(folder, "archive", slug)
-    if os.path.isdir(arch):
-        paths += [os.path.join(arch, n) for n in os.listdir(arch) if n.endswith(".json") and not n.startswith(".")]
-    for p in paths:
-        if os.path.exists(p):
-            ids += [i["id"] for i in json.load(open(p, "rb"))["items"]]
+def feed_ids(app, slug):
+    """The item ids of a feed's current JSON document (the file in feeds/) and of all its archive pages, which the
+    running app renders when asked for: followed through next_url, as a JSON Feed reader walks the history."""
+    path = os.path.join(app.feeds, f"{slug}.json")
+    if not os.path.exists(path):
+        return []
+    doc = json.load(open(path, "rb"))
+    ids = [i["id"] for i in doc["items"]]
+    seen = set()
+    while doc.get("next_url") and doc["next_url"] not in seen and len(seen) < 10000:
+        seen.add(doc["next_url"])
+        local = app.base + urllib.parse.urlsplit(doc["next_url"]).path
+        with urllib.request.urlopen(local, timeout=30) as r:
+            doc = json.load(r)
+        ids += [i["id"] for i in doc["items"]]
     return ids
 
 

@@ -74,6 +74,13 @@ public sealed class FeedsOptions
     /// <summary>Cache-Control max-age for archive pages older than the newest, whose items no longer change.</summary>
     [Range(0, 31_536_000)]
     public int ArchiveMaxAgeSeconds { get; set; } = 604_800;
+
+    /// <summary>
+    /// Memory for rendered archive pages (each kept with its gzip and brotli encodings), in MB. Archive pages are rendered
+    /// when asked for; a page that no longer fits is rendered again on its next request.
+    /// </summary>
+    [Range(1, 4096)]
+    public int ArchiveCacheMegabytes { get; set; } = 32;
 }
 
 /// <summary>FeedService:Demo — first-start demo content.</summary>

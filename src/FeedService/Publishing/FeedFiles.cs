@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace FeedService.Publishing;
 
 /// <summary>
-/// The feeds/ folder: every current document beside its precompressed .gz and .br copies; archive pages alone (they are
-/// most of the folder and rarely fetched, so they are compressed when first served instead). Files are replaced
+/// The feeds/ folder: every current document beside its precompressed .gz and .br copies (archive pages are rendered
+/// when asked for, see <see cref="ArchiveIndex"/>). Files are replaced
 /// atomically (temp file in the same folder, then renamed), and only when their bytes change,
 /// so a reader never sees half a file and an unchanged feed keeps its ETag and Last-Modified.
 /// </summary>
@@ -33,28 +33,15 @@ public sealed class FeedFiles
     /// <summary>Writes the document and its compressed copies if its bytes differ from what is there; true when it did.</summary>
     public bool WriteIfChanged(string fileName, byte[] bytes) => WriteIfChanged(fileName, bytes.AsSpan());
 
-    /// <summary>
-    /// Writes the document if its bytes differ from what is there; true when it did. With <paramref name="compressed"/>
-    /// its .gz and .br copies are written beside it; without, any old copies are removed (the server compresses the
-    /// document itself when it is first asked for it).
-    /// </summary>
-    public bool WriteIfChanged(string fileName, ReadOnlySpan<byte> bytes, bool compressed = true)
+    /// <summary>Writes the document and its compressed copies if its bytes differ from what is there; true when it did.</summary>
+    public bool WriteIfChanged(string fileName, ReadOnlySpan<byte> bytes)
     {
         var path = PathOf(fileName);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (SameBytes(path, bytes) && (compressed ? CompleteSet(path) : NoCopies(path))) return false;
-        if (compressed)
-        {
-            // Compressed copies first, the document last: whoever watches the document sees a complete set.
-            WriteAtomically(path + ".gz", Gzip(bytes));
-            WriteAtomically(path + ".br", Brotli(bytes));
-        }
-        else
-        {
-            // Old copies go before the document changes, so they can never be served beside newer bytes.
-            File.Delete(path + ".gz");
-            File.Delete(path + ".br");
-        }
+        if (SameBytes(path, bytes) && CompleteSet(path)) return false;
+        // Compressed copies first, the document last: whoever watches the document sees a complete set.
+        WriteAtomically(path + ".gz", Gzip(bytes));
+        WriteAtomically(path + ".br", Brotli(bytes));
         WriteAtomically(path, bytes);
         Changed?.Invoke(fileName);
         return true;
@@ -77,43 +64,27 @@ public sealed class FeedFiles
         return existed;
     }
 
-    /// <summary>Removes every document of a feed: its current documents and its whole archive.</summary>
-    public List<string> DeleteFeed(string slug)
-    {
-        var removed = Extensions.Select(ext => $"{slug}.{ext}").Where(Delete).ToList();
-        removed.AddRange(DeleteArchivePagesAbove(slug, 0));
-        var folder = PathOf(Path.Combine("archive", slug));
-        if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
-        return removed;
-    }
+    /// <summary>Removes a feed's current documents (a deleted category's).</summary>
+    public List<string> DeleteFeed(string slug) => Extensions.Select(ext => $"{slug}.{ext}").Where(Delete).ToList();
 
-    /// <summary>Removes the archive pages numbered above <paramref name="pages"/> (the history got shorter).</summary>
-    public List<string> DeleteArchivePagesAbove(string slug, int pages)
+    /// <summary>
+    /// Removes feeds/archive/, where earlier versions wrote every archive page: pages are now rendered when asked for,
+    /// and files left there would be served by a static server in front of the folder long after they went stale.
+    /// </summary>
+    public void RemoveArchiveFolder()
     {
-        var folder = PathOf(Path.Combine("archive", slug));
-        if (!Directory.Exists(folder)) return [];
-        return Directory.EnumerateFiles(folder)
-            .Select(Path.GetFileName)
-            .Select(name => name!.Split('.'))
-            .Where(parts => parts.Length == 2 && Extensions.Contains(parts[1]) && int.TryParse(parts[0], out var page) && page > pages)
-            .Select(parts => ArchivePaths.Of(slug, int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), parts[1]))
-            .Where(Delete)
-            .ToList();
+        var archive = PathOf("archive");
+        if (Directory.Exists(archive)) Directory.Delete(archive, recursive: true);
     }
 
     /// <summary>The slugs that have a document on disk.</summary>
-    public IEnumerable<string> Slugs()
-    {
-        var archive = PathOf("archive");
-        var archived = Directory.Exists(archive) ? Directory.EnumerateDirectories(archive).Select(Path.GetFileName) : [];
-        return Directory.EnumerateFiles(Folder)
+    public IEnumerable<string> Slugs() =>
+        Directory.EnumerateFiles(Folder)
             .Select(Path.GetFileName)
             .Select(name => name!.Split('.'))
             .Where(parts => parts.Length == 2 && Extensions.Contains(parts[1]))
             .Select(parts => parts[0])
-            .Concat(archived!)
-            .Distinct()!;
-    }
+            .Distinct();
 
     /// <summary>Temp files left by a process that died mid-write: never served, safe to remove.</summary>
     public void RemoveLeftoverTempFiles()
@@ -136,8 +107,6 @@ public sealed class FeedFiles
         }
         return true;
     }
-
-    private static bool NoCopies(string path) => !File.Exists(path + ".gz") && !File.Exists(path + ".br");
 
     private static bool SameBytes(string path, ReadOnlySpan<byte> bytes)
     {

@@ -16,6 +16,7 @@ public sealed class FeedRegenerator(
     CategoryStore categories,
     PostStore posts,
     FeedPagePosts pagePosts,
+    ArchiveIndex archive,
     SiteStore site,
     FeedModelBuilder models,
     FeedFiles files,
@@ -28,9 +29,6 @@ public sealed class FeedRegenerator(
 {
     private static readonly TriggerKey ScheduledPostTrigger = new("scheduled-post", "publishing");
     private DateTimeOffset? _lastRunNow;
-
-    // Per feed, the hash of each archive page as last written: a page is rendered again only when it changes.
-    private readonly Dictionary<string, string[]> _archivePages = new(StringComparer.Ordinal);
 
     // Quartz never runs the job twice at once; this also covers runs started outside the scheduler.
     private readonly SemaphoreSlim _oneRunAtATime = new(1, 1);
@@ -62,7 +60,11 @@ public sealed class FeedRegenerator(
         try
         {
             everything |= firstRun;
-            if (firstRun) files.RemoveLeftoverTempFiles();
+            if (firstRun)
+            {
+                files.RemoveLeftoverTempFiles();
+                files.RemoveArchiveFolder();
+            }
             else
             {
                 var (wentLive, any) = await posts.BecameVisibleAsync(_lastRunNow!.Value, now, ct);
@@ -75,7 +77,6 @@ public sealed class FeedRegenerator(
             var names = all.ToDictionary(c => c.Slug, c => c.Name, StringComparer.Ordinal);
             IEnumerable<string> targets = everything ? bySlug.Keys.Append(Slugs.All).Concat(files.Slugs()) : dirty;
 
-            if (everything) lock (_archivePages) _archivePages.Clear();
             // Feeds are independent of each other: they are rendered side by side, one per core, and their changes
             // listed in slug order whatever order they finish in.
             var ordered = targets.Distinct().Order(StringComparer.Ordinal).ToList();
@@ -90,16 +91,17 @@ public sealed class FeedRegenerator(
                     {
                         // The category was deleted: its feeds and archive go too (404 from now on).
                         results[i] = files.DeleteFeed(slug).Select(f => "-" + f).ToList();
-                        lock (_archivePages) _archivePages.Remove(slug);
+                        archive.Remove(slug);
                         return;
                     }
                     Interlocked.Increment(ref renderedFeeds);
-                    results[i] = await RenderFeedAsync(slug, bySlug.GetValueOrDefault(slug), names, now, token);
+                    results[i] = await RenderFeedAsync(slug, bySlug.GetValueOrDefault(slug), names, now, everything, token);
                 });
             rendered = renderedFeeds;
             Collect(results, changed);
 
             _lastRunNow = now;
+            archive.MarkReady();
             var changedCurrent = changed.Where(f => !f.StartsWith('-') && !f.StartsWith("archive/", StringComparison.Ordinal)).ToList();
             if (changedCurrent.Count > 0)
                 foreach (var listener in listeners) listener.FeedsChanged(changedCurrent);
@@ -127,18 +129,17 @@ public sealed class FeedRegenerator(
     }
 
     /// <summary>
-    /// Renders one feed: its current document (the newest ItemsPerFeed items) and the RFC 5005 archive pages whose
-    /// content or position changed. Page k holds items (k-1)·N+1 … k·N counted from the oldest, so a new post
-    /// changes only the current document and the newest page (a full page never changes again).
+    /// Renders one feed's current document (the newest ItemsPerFeed items) and publishes its RFC 5005 archive to the
+    /// <see cref="ArchiveIndex"/>, which renders a page when it is asked for. Page k holds items (k-1)·N+1 … k·N counted
+    /// from the oldest, so a new post changes only the current document and the newest page (a full page never changes
+    /// again). Archive pages whose content changed are listed as changed; with <paramref name="renew"/> (a run over
+    /// everything: a category's or the site's fields may have changed) every page is published anew.
     /// </summary>
-    private async Task<List<string>> RenderFeedAsync(string slug, Category? category, Dictionary<string, string> names, DateTimeOffset now, CancellationToken ct)
+    private async Task<List<string>> RenderFeedAsync(string slug, Category? category, Dictionary<string, string> names, DateTimeOffset now,
+        bool renew, CancellationToken ct)
     {
         var n = options.Value.ItemsPerFeed;
         var (feedId, siteCreated) = category is null ? await site.AllFeedAsync(ct) : (category.FeedId, category.UpdatedAt);
-        FeedDocument Model(IReadOnlyList<Post> items, ArchivePosition? position) => category is null
-            ? models.ForAll(feedId, siteCreated, items, names, position)
-            : models.ForCategory(category, items, names, position);
-
         var prints = await pagePosts.FingerprintsAsync(category?.Id, now, ct);
         var archived = Math.Max(0, prints.Count - n);
         var pages = (archived + n - 1) / n;
@@ -147,37 +148,42 @@ public sealed class FeedRegenerator(
         // The current document: the newest n of the fingerprints, newest first.
         var newest = prints.GetRange(prints.Count - Math.Min(n, prints.Count), Math.Min(n, prints.Count)).ConvertAll(p => p.Id);
         newest.Reverse();
-        var current = Model(await pagePosts.ByIdsAsync(newest, ct), pages > 0 ? new ArchivePosition(null, pages, null) : null);
-        WriteAll(current, $"{slug}.", changed);
+        var items = await pagePosts.ByIdsAsync(newest, ct);
+        var position = pages > 0 ? new ArchivePosition(null, pages, null) : null;
+        WriteAll(category is null
+            ? models.ForAll(feedId, siteCreated, items, names, position)
+            : models.ForCategory(category, items, names, position), $"{slug}.", changed);
 
-        string[] known;
-        lock (_archivePages) known = _archivePages.GetValueOrDefault(slug) ?? [];
-        var hashes = new string[pages];
+        var known = archive.Find(slug)?.Pages ?? [];
+        var archivePages = new ArchiveIndex.Page[pages];
         var feedPrint = category is null ? "all" : $"{category.Name}\u001f{category.Description}\u001f{category.UpdatedAt.UtcTicks}";
         for (var page = 1; page <= pages; page++)
         {
-            var from = (page - 1) * n;
-            var count = Math.Min(n, archived - from);
-            hashes[page - 1] = PageHash(feedPrint, page, page == pages, prints.GetRange(from, count));
-            if (page <= known.Length && known[page - 1] == hashes[page - 1]) continue;
-            var items = await pagePosts.ByIdsAsync(prints.GetRange(from, count).ConvertAll(p => p.Id), ct);
-            items.Reverse();
-            var doc = Model(items, new ArchivePosition(page, page > 1 ? page - 1 : null, page < pages ? page + 1 : null));
-            // Archive pages are written without compressed copies: they are most of the output and each is fetched
-            // rarely (a reader walking the history once); the server compresses one when it is first asked for it.
-            WriteAll(doc, $"archive/{slug}/{page.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", changed, compressed: false);
+            var slice = prints.GetRange((page - 1) * n, Math.Min(n, archived - (page - 1) * n));
+            var hash = PageHash(feedPrint, page, page == pages, slice);
+            var before = page <= known.Count ? known[page - 1] : null;
+            if (before?.Hash == hash && !renew)
+            {
+                archivePages[page - 1] = before;
+                continue;
+            }
+            var ids = slice.ConvertAll(p => p.Id);
+            ids.Reverse();
+            archivePages[page - 1] = new ArchiveIndex.Page(page, [.. ids], hash, now);
+            if (before?.Hash != hash) changed.AddRange(FeedFiles.Extensions.Select(ext => ArchivePaths.Of(slug, page, ext)));
         }
-        changed.AddRange(files.DeleteArchivePagesAbove(slug, pages).Select(f => "-" + f));
-        lock (_archivePages) _archivePages[slug] = hashes;
+        for (var page = pages + 1; page <= known.Count; page++)
+            changed.AddRange(FeedFiles.Extensions.Select(ext => "-" + ArchivePaths.Of(slug, page, ext)));
+        archive.Publish(new ArchiveIndex.Feed(slug, category, feedId, siteCreated, names, archivePages));
         return changed;
     }
 
-    private void WriteAll(FeedDocument doc, string pathWithoutExtension, List<string> changed, bool compressed = true)
+    private void WriteAll(FeedDocument doc, string pathWithoutExtension, List<string> changed)
     {
         // Each document is rendered into this thread's buffer and written from there before the next one is rendered.
-        if (files.WriteIfChanged(pathWithoutExtension + "rss", FeedWriters.RenderRss(doc).Span, compressed)) changed.Add(pathWithoutExtension + "rss");
-        if (files.WriteIfChanged(pathWithoutExtension + "atom", FeedWriters.RenderAtom(doc).Span, compressed)) changed.Add(pathWithoutExtension + "atom");
-        if (files.WriteIfChanged(pathWithoutExtension + "json", JsonFeedWriter.Render(doc).Span, compressed)) changed.Add(pathWithoutExtension + "json");
+        if (files.WriteIfChanged(pathWithoutExtension + "rss", FeedWriters.RenderRss(doc).Span)) changed.Add(pathWithoutExtension + "rss");
+        if (files.WriteIfChanged(pathWithoutExtension + "atom", FeedWriters.RenderAtom(doc).Span)) changed.Add(pathWithoutExtension + "atom");
+        if (files.WriteIfChanged(pathWithoutExtension + "json", JsonFeedWriter.Render(doc).Span)) changed.Add(pathWithoutExtension + "json");
     }
 
     /// <summary>What an archive page's bytes depend on: its items and their update times, its place in the chain, the feed's own fields.</summary>

@@ -12,9 +12,11 @@ public static class PublishingSetup
         services.AddSingleton<HtmlContent>();
         services.AddSingleton<PreparedHtmlCache>();
         services.AddSingleton<FeedPagePosts>();
+        services.AddSingleton<ArchiveIndex>();
         services.AddSingleton<WebSub.HubLinks>();
         services.AddSingleton<FeedModelBuilder>();
         services.AddSingleton<FeedFiles>();
+        services.AddSingleton<ArchiveResponses>();
         services.AddSingleton<FeedCache>();
         services.AddSingleton<FeedResponder>();
         services.AddSingleton<FeedChanges>();

@@ -51,6 +51,26 @@ public sealed class ServedFeed(
 
     private const string XmlPageType = "application/xml; charset=utf-8";
 
+    /// <summary>
+    /// A document as served, from its bytes and their gzip and brotli encodings: the ETag is derived from the document's
+    /// bytes, and each encoding gets its own suffix, because a strong ETag names one exact representation.
+    /// </summary>
+    public static ServedFeed Create(string contentType, DateTimeOffset lastModified, byte[] body, byte[] gzip, byte[] brotli,
+        bool immutable, int maxAgeSeconds, string? link)
+    {
+        var tag = Convert.ToBase64String(SHA256.HashData(body), 0, 18).Replace('+', '-').Replace('/', '_');
+        return new ServedFeed(
+            contentType,
+            // HTTP dates have whole seconds; truncating keeps If-Modified-Since comparisons exact.
+            lastModified.AddTicks(-(lastModified.Ticks % TimeSpan.TicksPerSecond)),
+            new FeedVariant(body, $"\"{tag}\"", null),
+            new FeedVariant(gzip, $"\"{tag}-gz\"", "gzip"),
+            new FeedVariant(brotli, $"\"{tag}-br\"", "br"),
+            immutable,
+            $"public, max-age={maxAgeSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            link).WithBrowserPage();
+    }
+
     internal ServedFeed WithBrowserPage()
     {
         if (ContentType.StartsWith("application/feed+json", StringComparison.Ordinal)) return this;
@@ -80,14 +100,16 @@ public sealed partial class FeedCache
     // Looks entries up by a slice of the request path, so a hit allocates nothing.
     private readonly ConcurrentDictionary<string, ServedFeed>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly FeedFiles _files;
+    private readonly ArchiveResponses _archive;
     private readonly FeedsOptions _options;
     private readonly SiteOptions _site;
     private readonly WebSub.HubLinks _hubs;
     private int _generation;
 
-    public FeedCache(FeedFiles files, IOptions<FeedsOptions> options, IOptions<SiteOptions> site, WebSub.HubLinks hubs)
+    public FeedCache(FeedFiles files, ArchiveResponses archive, IOptions<FeedsOptions> options, IOptions<SiteOptions> site, WebSub.HubLinks hubs)
     {
         _files = files;
+        _archive = archive;
         _options = options.Value;
         _site = site.Value;
         _hubs = hubs;
@@ -108,7 +130,8 @@ public sealed partial class FeedCache
 
     /// <summary>
     /// The document a request path names below /feeds/ ("tech.rss" or "archive/tech/3.atom"), or null when the name is
-    /// not a feed's or there is no such file. A document already in memory is found without allocating.
+    /// not a feed's, there is no such file, or the archive page has not been rendered yet (the endpoint renders it).
+    /// A current document already in memory is found without allocating.
     /// </summary>
     public ServedFeed? Find(ReadOnlySpan<char> name)
     {
@@ -120,62 +143,36 @@ public sealed partial class FeedCache
             if (slash < 0) return null;
             var slug = rest[..slash].ToString();
             var file = rest[(slash + 1)..].ToString();
-            return IsArchiveName(slug, file) ? GetArchive(slug, file) : null;
+            return IsArchiveName(slug, file) && ArchiveResponses.TryParsePage(file, out var page, out var extension)
+                ? _archive.TryGet(slug, page, extension)
+                : null;
         }
         var current = name.ToString();
         return IsCurrentName(current) ? GetCurrent(current) : null;
     }
 
     /// <summary>A current document by its validated file name ("tech.rss"), or null when there is none.</summary>
-    public ServedFeed? GetCurrent(string file) =>
-        Get(file, file[(file.LastIndexOf('.') + 1)..], nextPage: null, link: _hubs.LinkHeader(_site.Url($"feeds/{file}")));
-
-    /// <summary>An archive page by its validated slug and file name ("3.rss"), or null when there is none.</summary>
-    public ServedFeed? GetArchive(string slug, string file)
+    public ServedFeed? GetCurrent(string file)
     {
-        var dot = file.LastIndexOf('.');
-        var extension = file[(dot + 1)..];
-        var page = int.Parse(file.AsSpan(0, dot), System.Globalization.CultureInfo.InvariantCulture);
-        return Get($"{ArchivePrefix}{slug}/{file}", extension, ArchivePaths.Of(slug, page + 1, extension), link: null);
-    }
-
-    /// <summary>
-    /// The document at <paramref name="fileName"/> (already validated, relative to feeds/), or null when there is none.
-    /// For an archive page, <paramref name="nextPage"/> names the page after it: when that exists, this one is immutable.
-    /// </summary>
-    private ServedFeed? Get(string fileName, string extension, string? nextPage, string? link)
-    {
-        if (_entries.TryGetValue(fileName, out var cached)) return cached;
+        if (_entries.TryGetValue(file, out var cached)) return cached;
         var generation = Volatile.Read(ref _generation);
-        var immutable = nextPage is not null && File.Exists(_files.PathOf(nextPage));
-        var loaded = Load(fileName, MediaTypes.ServedAs(extension), immutable, link);
+        var loaded = Load(file, MediaTypes.ServedAs(file[(file.LastIndexOf('.') + 1)..]), _hubs.LinkHeader(_site.Url($"feeds/{file}")));
         // Missing files are not remembered (random names must not grow the cache), and a load that raced
         // with a rewrite is not kept (it may hold the old bytes).
-        if (loaded is not null && generation == Volatile.Read(ref _generation)) _entries.TryAdd(fileName, loaded);
+        if (loaded is not null && generation == Volatile.Read(ref _generation)) _entries.TryAdd(file, loaded);
         return loaded;
     }
 
-    private ServedFeed? Load(string fileName, string contentType, bool immutable, string? link)
+    private ServedFeed? Load(string fileName, string contentType, string? link)
     {
         var path = _files.PathOf(fileName);
         try
         {
             var lastModified = new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero);
             var body = File.ReadAllBytes(path);
-            // The tag is derived from the document's bytes; each encoding gets its own suffix, because a strong
-            // ETag names one exact representation.
-            var tag = Convert.ToBase64String(SHA256.HashData(body), 0, 18).Replace('+', '-').Replace('/', '_');
-            var maxAge = immutable ? _options.ArchiveMaxAgeSeconds : _options.MaxAgeSeconds;
-            return new ServedFeed(
-                contentType,
-                // HTTP dates have whole seconds; truncating keeps If-Modified-Since comparisons exact.
-                lastModified.AddTicks(-(lastModified.Ticks % TimeSpan.TicksPerSecond)),
-                new FeedVariant(body, $"\"{tag}\"", null),
-                Variant(path + ".gz", $"\"{tag}-gz\"", "gzip", body, FeedFiles.GzipOf),
-                Variant(path + ".br", $"\"{tag}-br\"", "br", body, FeedFiles.BrotliOf),
-                immutable,
-                $"public, max-age={maxAge.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-                link).WithBrowserPage();
+            return ServedFeed.Create(contentType, lastModified, body,
+                Encoded(path + ".gz", body, FeedFiles.GzipOf), Encoded(path + ".br", body, FeedFiles.BrotliOf),
+                immutable: false, _options.MaxAgeSeconds, link);
         }
         catch (FileNotFoundException)
         {
@@ -187,19 +184,16 @@ public sealed partial class FeedCache
         }
     }
 
-    /// <summary>
-    /// An encoded variant: the copy written beside the document, or, for a document written without copies (an archive
-    /// page), the document compressed here once and kept with it.
-    /// </summary>
-    private static FeedVariant Variant(string path, string etag, string encoding, byte[] body, Func<ReadOnlySpan<byte>, byte[]> encode)
+    /// <summary>The copy written beside the document or, should it be missing, the document encoded here.</summary>
+    private static byte[] Encoded(string path, byte[] body, Func<ReadOnlySpan<byte>, byte[]> encode)
     {
         try
         {
-            return new FeedVariant(File.ReadAllBytes(path), etag, encoding);
+            return File.ReadAllBytes(path);
         }
         catch (FileNotFoundException)
         {
-            return new FeedVariant(encode(body), etag, encoding);
+            return encode(body);
         }
     }
 }

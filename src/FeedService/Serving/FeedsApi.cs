@@ -20,7 +20,7 @@ public static class FeedsApi
         app.MapMethods("/feeds/{file}", [HttpMethods.Get, HttpMethods.Head], ServeCurrent)
             .WithTags("Feeds").Produces(200).Produces(304).ProducesProblem(404);
         app.MapMethods("/feeds/archive/{slug}/{file}", [HttpMethods.Get, HttpMethods.Head], ServeArchive)
-            .WithTags("Feeds").Produces(200).Produces(304).ProducesProblem(404);
+            .WithTags("Feeds").Produces(200).Produces(304).ProducesProblem(404).ProducesProblem(503);
         return app;
     }
 
@@ -31,10 +31,26 @@ public static class FeedsApi
             $"There is no feed '{file}'. Feeds are /feeds/{{slug}}.rss, .atom and .json, where slug is a category or 'all'.");
     }
 
-    /// <summary>An RFC 5005 archive page. Pages older than the newest never change, so they may be cached for long.</summary>
-    private static IResult ServeArchive(string slug, string file, HttpContext context, FeedResponder responder)
+    /// <summary>
+    /// An RFC 5005 archive page, rendered when first asked for. Pages older than the newest never change, so they may be
+    /// cached for long.
+    /// </summary>
+    private static async Task<IResult> ServeArchive(string slug, string file, HttpContext context, FeedResponder responder,
+        ArchiveResponses archive)
     {
-        var feed = FeedCache.IsArchiveName(slug, file) ? responder.Cache.GetArchive(slug, file) : null;
+        ServedFeed? feed = null;
+        if (FeedCache.IsArchiveName(slug, file) && ArchiveResponses.TryParsePage(file, out var page, out var extension))
+        {
+            try
+            {
+                feed = await archive.GetAsync(slug, page, extension, context.RequestAborted);
+            }
+            catch (TimeoutException)
+            {
+                context.Response.Headers.RetryAfter = "5";
+                return Problems.Unavailable("The archive is being prepared after a start-up; try again in a few seconds.");
+            }
+        }
         return Serve(context, responder, feed, $"There is no archive page '{slug}/{file}'.");
     }
 

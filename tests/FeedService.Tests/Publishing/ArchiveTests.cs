@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
@@ -89,60 +90,52 @@ public sealed class ArchiveTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Full_pages_are_immutable_and_a_new_post_rewrites_only_current_and_the_newest_page()
+    public async Task Full_pages_are_immutable_and_a_new_post_changes_only_current_and_the_newest_page()
     {
-        var page1 = await _client.GetAsync("/feeds/archive/hist/1.atom");
-        var page3 = await _client.GetAsync("/feeds/archive/hist/3.atom");
-        Assert.Equal(TimeSpan.FromDays(7), page1.Headers.CacheControl!.MaxAge);
-        Assert.Equal(TimeSpan.FromSeconds(300), page3.Headers.CacheControl!.MaxAge);
-        var before = Directory.EnumerateFiles(Path.Combine(_app.FeedsFolder, "archive", "hist"))
-            .ToDictionary(f => Path.GetFileName(f), f => (File.ReadAllBytes(f), File.GetLastWriteTimeUtc(f)));
+        var before = new Dictionary<string, (byte[] Body, string ETag, DateTimeOffset? LastModified)>();
+        foreach (var page in new[] { 1, 2, 3 })
+            foreach (var ext in new[] { "rss", "atom", "json" })
+            {
+                var response = await _client.GetAsync($"/feeds/archive/hist/{page}.{ext}");
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal(page < 3 ? TimeSpan.FromDays(7) : TimeSpan.FromSeconds(300), response.Headers.CacheControl!.MaxAge);
+                before[$"{page}.{ext}"] = (await response.Content.ReadAsByteArrayAsync(), response.Headers.ETag!.Tag, response.Content.Headers.LastModified);
+            }
 
         var post = await _app.CreatePostAsync(new { title = "P11", content = "<p>11</p>", categories = new[] { "hist" }, publishedAt = "2025-01-11T00:00:00Z" });
         await _app.WaitForFeedAsync("hist.atom", x => x.Contains(post.Guid, StringComparison.Ordinal));
         await _app.RegenerateAsync();
 
-        foreach (var (name, (bytes, written)) in before)
+        foreach (var (name, (body, etag, lastModified)) in before)
         {
-            var path = Path.Combine(_app.FeedsFolder, "archive", "hist", name);
+            var response = await _client.GetAsync($"/feeds/archive/hist/{name}");
+            var now = await response.Content.ReadAsByteArrayAsync();
             if (name.StartsWith("3.", StringComparison.Ordinal))
-                Assert.NotEqual(bytes, File.ReadAllBytes(path));
+            {
+                Assert.NotEqual(body, now);
+                Assert.NotEqual(etag, response.Headers.ETag!.Tag);
+            }
             else
             {
-                Assert.Equal(bytes, File.ReadAllBytes(path));
-                Assert.Equal(written, File.GetLastWriteTimeUtc(path));
+                Assert.Equal(body, now);
+                Assert.Equal(etag, response.Headers.ETag!.Tag);
+                Assert.Equal(lastModified, response.Content.Headers.LastModified);
             }
         }
-        Assert.Equal(page1.Headers.ETag, (await _client.GetAsync("/feeds/archive/hist/1.atom")).Headers.ETag);
         var newest = XDocument.Parse(await _client.GetStringAsync("/feeds/archive/hist/3.atom")).Root!;
         Assert.Equal(2, newest.Elements(Atom + "entry").Count());
         Assert.Contains(_guids[7], newest.ToString());
     }
 
-    [Fact]
-    public async Task A_run_that_adds_a_post_renders_no_full_page()
-    {
-        var status = _app.Services.GetRequiredService<RegenerationStatus>();
-        await _app.CreatePostAsync(new { title = "P11", content = "<p>11</p>", categories = new[] { "hist" }, publishedAt = "2025-01-11T00:00:00Z" });
-        await _app.RegenerateAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!File.Exists(Path.Combine(_app.FeedsFolder, "archive", "hist", "3.json")) && DateTime.UtcNow < deadline) await Task.Delay(50);
-        // Runs after the write touched only current documents and page 3 (the newest), never pages 1 and 2.
-        var log = status.Last!;
-        Assert.DoesNotContain(log.Changed, c => c.StartsWith("archive/hist/1.", StringComparison.Ordinal) || c.StartsWith("archive/hist/2.", StringComparison.Ordinal));
-    }
-
     [Theory]
     [InlineData("gzip")]
     [InlineData("br")]
-    public async Task Archive_pages_are_written_alone_and_compressed_when_served(string encoding)
+    public async Task Archive_pages_are_rendered_when_asked_for_and_served_compressed(string encoding)
     {
-        var folder = Path.Combine(_app.FeedsFolder, "archive", "hist");
-        Assert.Equal(9, Directory.GetFiles(folder).Length);
-        Assert.All(Directory.GetFiles(folder), f => Assert.DoesNotMatch(@"\.(gz|br)$", f));
+        // No archive files: the run publishes the pages and the server renders one on its first request.
+        Assert.False(Directory.Exists(Path.Combine(_app.FeedsFolder, "archive")));
         Assert.True(File.Exists(Path.Combine(_app.FeedsFolder, "hist.atom." + (encoding == "gzip" ? "gz" : "br"))));
 
-        using var plain = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = _client.BaseAddress };
         var identity = await _client.GetAsync("/feeds/archive/hist/2.atom");
         var request = new HttpRequestMessage(HttpMethod.Get, "/feeds/archive/hist/2.atom");
         request.Headers.TryAddWithoutValidation("Accept-Encoding", encoding);
@@ -156,22 +149,88 @@ public sealed class ArchiveTests : IAsyncLifetime
             : new System.IO.Compression.BrotliStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress);
         using var decoded = new MemoryStream();
         await decoder.CopyToAsync(decoded);
-        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(folder, "2.atom")), decoded.ToArray());
         Assert.Equal(await identity.Content.ReadAsByteArrayAsync(), decoded.ToArray());
+
+        // A conditional request for the rendered page is a 304 with the same validator.
+        var again = new HttpRequestMessage(HttpMethod.Get, "/feeds/archive/hist/2.atom");
+        again.Headers.TryAddWithoutValidation("If-None-Match", identity.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.NotModified, (await _client.SendAsync(again)).StatusCode);
+        var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/feeds/archive/hist/1.json"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("application/feed+json", head.Content.Headers.ContentType!.MediaType);
     }
 
     [Fact]
-    public async Task Copies_left_beside_an_archive_page_are_removed_by_the_next_full_run()
+    public async Task Pages_render_the_same_bytes_from_a_small_cache_and_after_a_restart()
     {
-        // An earlier version wrote .gz/.br beside archive pages; they are not kept, so they can never go stale.
-        var page = Path.Combine(_app.FeedsFolder, "archive", "hist", "1.rss");
-        await File.WriteAllBytesAsync(page + ".gz", [1, 2, 3]);
-        await File.WriteAllBytesAsync(page + ".br", [1, 2, 3]);
-        _app.Services.GetRequiredService<FeedChanges>().MarkEverythingDirty();
+        var pages = new[] { "1.rss", "2.atom", "3.json", "1.json" };
+        var first = new Dictionary<string, (byte[], string)>();
+        foreach (var page in pages)
+        {
+            var response = await _client.GetAsync($"/feeds/archive/hist/{page}");
+            first[page] = (await response.Content.ReadAsByteArrayAsync(), response.Headers.ETag!.Tag);
+        }
+
+        // The same store behind another process, with room for about one page: every request renders again.
+        await using var restarted = new FeedServiceApp(_app.Folder, itemsPerFeed: 3,
+            settings: new Dictionary<string, string> { ["FeedService:Feeds:ArchiveCacheMegabytes"] = "1" });
+        var client = restarted.CreateClient();
+        for (var round = 0; round < 2; round++)
+            foreach (var page in pages)
+            {
+                var response = await client.GetAsync($"/feeds/archive/hist/{page}");
+                Assert.Equal(first[page].Item1, await response.Content.ReadAsByteArrayAsync());
+                Assert.Equal(first[page].Item2, response.Headers.ETag!.Tag);
+            }
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/feeds/archive/hist/4.rss")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/feeds/archive/nope/1.rss")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_archive_folder_left_by_an_earlier_version_is_removed_at_start()
+    {
+        // Earlier versions wrote every page to feeds/archive/; a static server in front would serve them stale.
+        var folder = Directory.CreateTempSubdirectory("feedservice-test-").FullName;
+        var leftover = Path.Combine(folder, "feeds", "archive", "hist", "1.rss");
+        Directory.CreateDirectory(Path.GetDirectoryName(leftover)!);
+        await File.WriteAllTextAsync(leftover, "<rss/>");
+        await using var app = new FeedServiceApp(folder);
+        await app.CreateClient().GetAsync("/healthz");
+        await app.RegenerateAsync();
+        Assert.False(Directory.Exists(Path.Combine(folder, "feeds", "archive")));
+    }
+
+    [Fact]
+    public async Task A_run_that_adds_a_post_keeps_every_full_page()
+    {
+        var index = _app.Services.GetRequiredService<ArchiveIndex>();
+        var before = index.Find("hist")!.Pages;
+        var post = await _app.CreatePostAsync(new { title = "P11", content = "<p>11</p>", categories = new[] { "hist" }, publishedAt = "2025-01-11T00:00:00Z" });
+        await _app.WaitForFeedAsync("hist.atom", x => x.Contains(post.Guid, StringComparison.Ordinal));
         await _app.RegenerateAsync();
-        Assert.False(File.Exists(page + ".gz"));
-        Assert.False(File.Exists(page + ".br"));
-        Assert.True(File.Exists(page));
+        // Pages 1 and 2 are the same objects (their renderings stay served); page 3, the newest, is a new one.
+        var after = index.Find("hist")!.Pages;
+        Assert.Equal(3, after.Count);
+        Assert.Same(before[0], after[0]);
+        Assert.Same(before[1], after[1]);
+        Assert.NotSame(before[2], after[2]);
+        Assert.NotEqual(before[2].Hash, after[2].Hash);
+    }
+
+    [Fact]
+    public async Task An_edited_old_post_is_in_its_page_after_the_next_run_never_the_kept_rendering()
+    {
+        var page1 = await _client.GetStringAsync("/feeds/archive/hist/1.rss");
+        Assert.Contains("<title>P01</title>", page1);
+        var first = await _app.Writer().GetStringAsync("/api/posts?category=hist&pageSize=100");
+        var id = JsonDocument.Parse(first).RootElement.GetProperty("items").EnumerateArray()
+            .Single(p => p.GetProperty("title").GetString() == "P01").GetProperty("id").GetInt64();
+        var update = await _app.Writer().PutAsJsonAsync($"/api/posts/{id}",
+            new { title = "P01 edited", content = "<p>1</p>", categories = new[] { "hist" }, publishedAt = "2025-01-01T00:00:00Z" });
+        update.EnsureSuccessStatusCode();
+        await _app.RegenerateAsync();
+        var after = await _client.GetStringAsync("/feeds/archive/hist/1.rss");
+        Assert.Contains("<title>P01 edited</title>", after);
     }
 
     [Fact]
