@@ -4,20 +4,22 @@
 # Builds a store of 10,000 posts in 50 categories (~1.5 KB HTML body, excerpt, 1-3 categories each, dates
 # over 5 years) by starting the app once on an empty database (it migrates the schema), stopping it and
 # bulk-inserting with tests/bench/regenerate/Seeder. Then, with the published app on that store:
-#   (a) full:        a cold regeneration of every feed in every format with its RFC 5005 archive pages (the
-#                    start-up run on an empty feeds folder), read from the run's log line
-#                    "Regenerated N feeds in X ms"; median of BENCH_FULL_RUNS cold starts
+#   (a) full:        a cold regeneration of every feed in every format (the start-up run on an empty feeds
+#                    folder: current documents written, RFC 5005 archive pages indexed for rendering on request),
+#                    read from the run's log line "Regenerated N feeds in X ms"; median of BENCH_FULL_RUNS cold starts
 #   (b) incremental: after POST /api/posts of one new post (2 categories), the regeneration run that
 #                    renders its feeds (its log line); median of BENCH_POSTS posts
 #   (c) post→feed:   from POST /api/posts returning to the new guid being served in its category's Atom
 #                    feed (GET polled every few ms, bounded)
+#   (c') archive walk: every archive page of every feed in every format requested once (one curl, one
+#                    connection), each rendered on its request: the work the run leaves to the first reader
 #   (d) the cold full regeneration of 100,000 posts in 500 categories, with the process's peak memory
 #       (VmHWM from /proc/<pid>/status when its log line appears)
 # Anchor, same run: Hugo building the same 10,000 posts (content/posts/*.md with the HTML body, one RSS
 # feed of the newest 50 items per category and one for the home page, no HTML pages), median of
 # BENCH_HUGO_RUNS builds into a temp folder, timed by Hugo's own "Total in X ms".
 # Ends with one line:
-#   RESULT regenerate posts=10000 ours_full_ms=… hugo_ms=… ratio_hugo=<hugo/ours> incremental_ms=… post_to_feed_ms=… peak_mb_100k=…
+#   RESULT regenerate posts=10000 ours_full_ms=… hugo_ms=… ratio_hugo=<hugo/ours> incremental_ms=… post_to_feed_ms=… peak_mb_100k=… archive_walk_ms=…
 #
 # Run from the repository root: bash tests/bench/regenerate.sh
 # Knobs (environment): BENCH_FULL_RUNS (3), BENCH_POSTS (5), BENCH_HUGO_RUNS (3), BENCH_BIG=0 skips the
@@ -132,7 +134,7 @@ done
 PEAK_10K_MB=$(( peak / 1024 ))
 OUT_FILES=$(find "$SMALL/feeds" -type f | wc -l)
 OUT_MB=$(du -sm "$SMALL/feeds" | cut -f1)
-log "feeds/: $OUT_FILES files (documents with their .gz and .br), $OUT_MB MB"
+log "feeds/: $OUT_FILES files (current documents with their .gz and .br), $OUT_MB MB"
 
 # The app from the last cold run is still up: one new post at a time.
 wait_healthy "$BASE" "$APP_PID" 30
@@ -159,6 +161,27 @@ for i in $(seq 1 "$NEW_POSTS"); do
     INCREMENTAL_MS+=("$(ms_of "$line")")
     log "new post $i in $a and $b: run of $(feeds_of "$line") feeds, $(files_of "$line") documents in $(ms_of "$line") ms; in $a.atom $(( (seen - returned) / 1000000 )) ms after the API returned"
 done
+
+# Archive pages are rendered when first asked for, not by the run: walk every page of every feed in every format once
+# (each request renders its page), so the work the run no longer does is measured too.
+: >"$WORK/archive.cfg"
+ARCHIVE_PAGES=0
+for json in "$SMALL"/feeds/*.json; do
+    slug=$(basename "$json" .json)
+    newest=$(jq -r '.next_url // empty' "$json" | sed -n 's#.*/archive/[^/]*/\([0-9]*\)\.json$#\1#p')
+    [[ -n $newest ]] || continue
+    for page in $(seq 1 "$newest"); do
+        for ext in rss atom json; do
+            printf 'url = "%s/feeds/archive/%s/%s.%s"\noutput = "/dev/null"\n' "$BASE" "$slug" "$page" "$ext" >>"$WORK/archive.cfg"
+            ARCHIVE_PAGES=$(( ARCHIVE_PAGES + 1 ))
+        done
+    done
+done
+walk_started=$(now_ms)
+codes=$(timeout 300 curl -sS --max-time 30 -K "$WORK/archive.cfg" -w '%{http_code}\n' | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+ARCHIVE_WALK_MS=$(( $(now_ms) - walk_started ))
+[[ $codes == " $ARCHIVE_PAGES 200 " ]] || die "archive walk: expected $ARCHIVE_PAGES x 200, got: $codes"
+log "archive walk: $ARCHIVE_PAGES archive documents requested once each (each rendered on its request) in $ARCHIVE_WALK_MS ms"
 stop_pid "$APP_PID"; APP_PID=""
 
 # ---------------------------------------------------------------------------- Hugo on the same posts
@@ -257,7 +280,8 @@ printf '%-52s | %12s | %s\n' "hugo $HUGO_VERSION: same posts, $HUGO_FEEDS RSS fe
 printf '%-52s | %12s | %s\n' "ours: one new post (its 2 categories and all)" "$incremental" "${INCREMENTAL_MS[*]}"
 printf '%-52s | %12s | %s\n' "ours: POST returned -> guid in its Atom feed" "$post_to_feed" "${POST_TO_FEED_MS[*]}"
 printf '%-52s | %12s | %s\n' "ours: full, 100,000 posts / 500 categories" "$FULL_100K_MS" "peak $PEAK_100K_MB MB (VmHWM)"
-printf 'output of the 10,000-post run: %s files, %s MB (RSS, Atom and JSON Feed, current and archive pages, each with .gz and .br); peak %s MB\n' \
+printf '%-52s | %12s | %s\n' "ours: then every archive page requested once" "$ARCHIVE_WALK_MS" "$ARCHIVE_PAGES documents, rendered on request"
+printf 'output of the 10,000-post run: %s files, %s MB (RSS, Atom and JSON Feed current documents, each with .gz and .br); peak %s MB\n' \
     "$OUT_FILES" "$OUT_MB" "$PEAK_10K_MB"
 printf 'Hugo renders RSS only, the newest 50 items per feed, no archives, no compression, no sanitizing.\n\n'
-echo "RESULT regenerate posts=10000 ours_full_ms=$(fmt "$ours") hugo_ms=$(fmt "$hugo_ms") ratio_hugo=$(ratio "$hugo_ms" "$ours") incremental_ms=$incremental post_to_feed_ms=$post_to_feed full_100k_ms=$FULL_100K_MS peak_mb_100k=$PEAK_100K_MB"
+echo "RESULT regenerate posts=10000 ours_full_ms=$(fmt "$ours") hugo_ms=$(fmt "$hugo_ms") ratio_hugo=$(ratio "$hugo_ms" "$ours") incremental_ms=$incremental post_to_feed_ms=$post_to_feed full_100k_ms=$FULL_100K_MS peak_mb_100k=$PEAK_100K_MB archive_pages=$ARCHIVE_PAGES archive_walk_ms=$ARCHIVE_WALK_MS"
