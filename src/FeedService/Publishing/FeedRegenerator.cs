@@ -180,10 +180,16 @@ public sealed class FeedRegenerator(
 
     private void WriteAll(FeedDocument doc, string pathWithoutExtension, List<string> changed)
     {
-        // Each document is rendered into this thread's buffer and written from there before the next one is rendered.
-        if (files.WriteIfChanged(pathWithoutExtension + "rss", FeedWriters.RenderRss(doc).Span)) changed.Add(pathWithoutExtension + "rss");
-        if (files.WriteIfChanged(pathWithoutExtension + "atom", FeedWriters.RenderAtom(doc).Span)) changed.Add(pathWithoutExtension + "atom");
-        if (files.WriteIfChanged(pathWithoutExtension + "json", JsonFeedWriter.Render(doc).Span)) changed.Add(pathWithoutExtension + "json");
+        // The three formats are rendered, compressed and written side by side: a run after one post has only a few feeds,
+        // and this is what spreads their work over the cores. Each document is rendered into its thread's buffer and
+        // written from there before that thread renders another.
+        var written = new bool[3];
+        Parallel.Invoke(
+            () => written[0] = files.WriteIfChanged(pathWithoutExtension + "rss", FeedWriters.RenderRss(doc).Span),
+            () => written[1] = files.WriteIfChanged(pathWithoutExtension + "atom", FeedWriters.RenderAtom(doc).Span),
+            () => written[2] = files.WriteIfChanged(pathWithoutExtension + "json", JsonFeedWriter.Render(doc).Span));
+        for (var i = 0; i < 3; i++)
+            if (written[i]) changed.Add(pathWithoutExtension + FeedFiles.Extensions[i]);
     }
 
     /// <summary>What an archive page's bytes depend on: its items and their update times, its place in the chain, the feed's own fields.</summary>
