@@ -93,7 +93,7 @@ regeneration_line() {
 }
 ms_of() { sed -n 's/.*Regenerated \([0-9]*\) feeds in \([0-9.]*\) ms.*/\2/p' <<<"$1"; }
 feeds_of() { sed -n 's/.*Regenerated \([0-9]*\) feeds in.*/\1/p' <<<"$1"; }
-files_of() { sed 's/.*; changed: //' <<<"$1" | wc -w; }
+files_of() { sed -n 's/.*; \([0-9]*\) changed: .*/\1/p' <<<"$1"; }
 
 # build_store DIR POSTS CATEGORIES: a migrated database filled by the seeder.
 build_store() {

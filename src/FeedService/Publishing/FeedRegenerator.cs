@@ -107,9 +107,11 @@ public sealed class FeedRegenerator(
                 foreach (var listener in listeners) listener.FeedsChanged(changedCurrent);
             await ScheduleNextScheduledPostAsync(now, ct);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            status.Record(run => new(run, now, ms, rendered, changed, null, now));
-            logger.LogInformation("Regenerated {Rendered} feeds in {ElapsedMs:F1} ms; changed: {Changed}",
-                rendered, ms, changed.Count == 0 ? "none" : string.Join(' ', changed));
+            var listed = RegenerationStatus.Listed(changed);
+            status.Record(run => new(run, now, ms, rendered, listed, null, now, changed.Count));
+            logger.LogInformation("Regenerated {Rendered} feeds in {ElapsedMs:F1} ms; {ChangedCount} changed: {Changed}",
+                rendered, ms, changed.Count, changed.Count == 0 ? "none"
+                    : string.Join(' ', listed) + (changed.Count > listed.Count ? $" (and {changed.Count - listed.Count} more)" : ""));
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -117,7 +119,7 @@ public sealed class FeedRegenerator(
             changes.Restore(dirty, everything);
             if (changed.Count == 0) Collect(results, changed);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            status.Record(run => new(run, now, ms, rendered, changed, e.Message, status.Last?.LastSuccessAt));
+            status.Record(run => new(run, now, ms, rendered, RegenerationStatus.Listed(changed), e.Message, status.Last?.LastSuccessAt, changed.Count));
             logger.LogError(e, "Regeneration failed after {ElapsedMs:F1} ms; will retry on the next run", ms);
         }
     }

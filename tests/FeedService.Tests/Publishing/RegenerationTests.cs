@@ -10,6 +10,28 @@ namespace FeedService.Tests.Publishing;
 public sealed class RegenerationTests
 {
     [Fact]
+    public async Task Healthz_names_at_most_fifty_changed_documents_and_counts_them_all()
+    {
+        var folder = TempFolder.Create();
+        await using (var first = new FeedServiceApp(folder))
+        {
+            for (var i = 0; i < 20; i++) await first.CreateCategoryAsync($"c{i:00}");
+        }
+        foreach (var file in Directory.GetFiles(Path.Combine(folder, "feeds"))) File.Delete(file);
+        await using var app = new FeedServiceApp(folder);
+        var client = app.CreateClient();
+        var status = app.Services.GetRequiredService<FeedService.Publishing.RegenerationStatus>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (status.Last is null && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+        // 21 feeds (20 categories and all) in three formats were written again.
+        var health = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/healthz")).RootElement.GetProperty("lastRegeneration");
+        Assert.Equal(63, health.GetProperty("changedCount").GetInt32());
+        Assert.Equal(50, health.GetProperty("changed").GetArrayLength());
+        Assert.Equal("all.rss", health.GetProperty("changed")[0].GetString());
+    }
+
+    [Fact]
     public async Task Same_data_renders_the_same_bytes_and_etags_across_runs_and_restarts()
     {
         var folder = TempFolder.Create();
