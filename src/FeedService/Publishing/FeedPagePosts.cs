@@ -34,8 +34,15 @@ public sealed class FeedPagePosts(Db db)
     public async Task<List<(long Id, string UpdatedAt)>> FingerprintsAsync(long? categoryId, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var sql = categoryId is null ? SelectAllFingerprints : SelectCategoryFingerprints;
-        return (await c.QueryAsync<(long, string)>(new CommandDefinition(sql, new { CategoryId = categoryId, Now = now }, cancellationToken: ct))).AsList();
+        // Read row by row rather than through Dapper: the all feed's list is every visible post, read by every run.
+        await using var command = c.CreateCommand();
+        command.CommandText = categoryId is null ? SelectAllFingerprints : SelectCategoryFingerprints;
+        command.Parameters.AddWithValue("@Now", UtcTimeHandler.ToText(now));
+        if (categoryId is not null) command.Parameters.AddWithValue("@CategoryId", categoryId.Value);
+        var prints = new List<(long, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) prints.Add((reader.GetInt64(0), reader.GetString(1)));
+        return prints;
     }
 
     private const string SelectByIds = """
