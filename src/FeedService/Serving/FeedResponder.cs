@@ -111,16 +111,20 @@ public sealed class FeedResponder(FeedCache cache, TimeProvider clock)
         headers.CacheControl = feed.CacheControl;
         headers.Vary = VaryHeader;
         headers.AccessControlExposeHeaders = ExposedHeaders;
+        headers.ETag = variant.ETagText;
+        if (state == Precondition.NotModified)
+        {
+            // RFC 9110 15.4.5: a 304 carries the validator and the caching fields (ETag, Cache-Control, Vary, Date) and
+            // no other representation metadata: the client already has the rest, and pollers make this request most.
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return Task.CompletedTask;
+        }
         if (variant.ContentEncoding is not null) headers.ContentEncoding = variant.ContentEncoding;
         // WebSub discovery (section 4): the hubs and the topic URL also travel as HTTP Link headers.
         if (feed.Link is not null) headers.Link = feed.Link;
         headers.LastModified = feed.LastModifiedText;
-        headers.ETag = variant.ETagText;
         switch (state)
         {
-            case Precondition.NotModified:
-                response.StatusCode = StatusCodes.Status304NotModified;
-                return Task.CompletedTask;
             case Precondition.Failed:
                 response.StatusCode = StatusCodes.Status412PreconditionFailed;
                 return Task.CompletedTask;

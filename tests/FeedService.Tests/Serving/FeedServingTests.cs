@@ -56,6 +56,11 @@ public sealed class FeedServingTests : IAsyncLifetime
         Assert.Equal(first.Headers.ETag, second.Headers.ETag);
         Assert.Empty(await second.Content.ReadAsByteArrayAsync());
         Assert.True(second.Headers.CacheControl!.Public);
+        // RFC 9110 15.4.5: the validator and the caching fields, no other representation metadata.
+        Assert.Contains("Accept-Encoding", second.Headers.Vary);
+        Assert.Null(second.Content.Headers.LastModified);
+        Assert.Empty(second.Content.Headers.ContentEncoding);
+        Assert.False(second.Headers.Contains("Link"));
     }
 
     [Fact]
