@@ -40,9 +40,11 @@ source "$HERE/common.sh"
 
 APP_PID=""
 NGINX_PID=""
+KESTREL_PID=""
 cleanup() {
     local rc=$?
     trap - EXIT
+    stop_pid "$KESTREL_PID"
     stop_pid "$NGINX_PID"
     stop_pid "$APP_PID"
     if [[ $rc -ne 0 ]]; then
@@ -213,6 +215,22 @@ for server in ours nginx; do
     check "$url" "" "$(case_inm 304 "$server")" 304 "" 0
 done
 log "both servers answer 200/gzip/br/304 with the same bodies; ETags: ours $OURS_ETAG, nginx $NGINX_ETAG"
+
+# A third server for the 304 case only: Kestrel answering 304 with no application code (serve/MinimalKestrel), the floor
+# under the app's own 304 on this machine.
+log "publishing serve/MinimalKestrel"
+timeout 600 dotnet publish "$HERE/MinimalKestrel/MinimalKestrel.csproj" -c Release -o "$WORK/kestrel" >"$WORK/kestrel-publish.log" 2>&1 \
+    || { tail -n 30 "$WORK/kestrel-publish.log" >&2; die "MinimalKestrel did not publish"; }
+KPORT=$(free_port)
+KBASE="http://127.0.0.1:$KPORT"
+(cd "$WORK/kestrel" && ASPNETCORE_URLS="$KBASE" exec dotnet MinimalKestrel.dll) >"$WORK/kestrel.log" 2>&1 </dev/null &
+KESTREL_PID=$!
+deadline=$(( $(now_ms) + 30000 ))
+until [[ $(curl -sS -o /dev/null -w '%{http_code}' "$KBASE/feeds/$FILE" 2>/dev/null) == 304 ]]; do
+    kill -0 "$KESTREL_PID" 2>/dev/null || die "MinimalKestrel exited"
+    (( $(now_ms) < deadline )) || die "MinimalKestrel did not answer within 30 s"
+    sleep 0.1
+done
 log "ours:  $(curl -sS -o /dev/null -D - "$BASE/feeds/$FILE" | tr -d '\r' | grep -v '^$' | tr '\n' '|')"
 log "nginx: $(curl -sS -o /dev/null -D - "$NBASE/feeds/$FILE" | tr -d '\r' | grep -v '^$' | tr '\n' '|')"
 
@@ -220,7 +238,8 @@ log "nginx: $(curl -sS -o /dev/null -D - "$NBASE/feeds/$FILE" | tr -d '\r' | gre
 # run_wrk SERVER CASE SECONDS: prints the WRK line of wrk.lua's done().
 run_wrk() {
     local server=$1 case=$2 seconds=$3 url
-    url=$([[ $server == ours ]] && echo "$BASE" || echo "$NBASE")/feeds/$FILE
+    case $server in ours) url=$BASE ;; nginx) url=$NBASE ;; *) url=$KBASE ;; esac
+    url+=/feeds/$FILE
     BENCH_ACCEPT_ENCODING=$(case_ae "$case") BENCH_IF_NONE_MATCH=$(case_inm "$case" "$server") \
         timeout $(( seconds + 30 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency -s "$HERE/wrk.lua" "$url" \
         >"$WORK/wrk.out" 2>&1 || { cat "$WORK/wrk.out" >&2; die "wrk failed ($server $case)"; }
@@ -231,16 +250,21 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 cpu_ticks() {
     local pids=("$APP_PID")
     [[ $1 == nginx ]] && pids=("$NGINX_PID" $(pgrep -P "$NGINX_PID" || true))
+    [[ $1 == kestrel ]] && pids=("$KESTREL_PID")
     local total=0 pid
     for pid in "${pids[@]}"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0) )); done
     echo "$total"
 }
 TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
-runs_for() { [[ $1 == nginx && $2 == br && -z $HAVE_NGINX_BR ]] && return 1; return 0; }
+runs_for() {
+    [[ $1 == nginx && $2 == br && -z $HAVE_NGINX_BR ]] && return 1
+    [[ $1 == kestrel && $2 != 304 ]] && return 1
+    return 0
+}
 
 log "warm-up: ${WARMUP} s per case and server"
 for case in "${CASES[@]}"; do
-    for server in ours nginx; do runs_for "$server" "$case" && run_wrk "$server" "$case" "$WARMUP" >/dev/null; done
+    for server in ours nginx kestrel; do runs_for "$server" "$case" && run_wrk "$server" "$case" "$WARMUP" >/dev/null; done
 done
 
 declare -A RPS P99 CPU
@@ -249,7 +273,7 @@ log "measuring: $ROUNDS rounds x ${DURATION} s per case and server, wrk -t$THREA
 for round in $(seq 1 "$ROUNDS"); do
     for case in "${CASES[@]}"; do
         # Alternate who goes first, so neither always runs right after the other's load.
-        order=(ours nginx); (( round % 2 == 0 )) && order=(nginx ours)
+        order=(ours nginx kestrel); (( round % 2 == 0 )) && order=(kestrel nginx ours)
         for server in "${order[@]}"; do
             runs_for "$server" "$case" || continue
             ticks=$(cpu_ticks "$server")
@@ -288,6 +312,11 @@ for case in "${CASES[@]}"; do
     RESULT+=" ours_$case=$(int "$ours") nginx_$case=$(int "$nginx") ratio_$case=$r"
     P99_PART+=" p99_ratio_$case=$pr"
 done
+# shellcheck disable=SC2086
+kestrel=$(median ${RPS[kestrel,304]}); kestrel_cpu=$(median ${CPU[kestrel,304]})
+printf '%-6s | %11s %11s %6s | %35s | %13s\n' "304 *" "$(int "$kestrel")" "$(int "$nginx")" "$(ratio "$kestrel" "$nginx")" "" "$kestrel_cpu"
+printf '* Kestrel alone: serve/MinimalKestrel answering 304 with the same headers and no application code (the floor for ours).\n'
+RESULT+=" kestrel_304=$(int "$kestrel") ratio_kestrel_304=$(ratio "$kestrel" "$nginx") ours_cpu_us_304=$ours_cpu kestrel_cpu_us_304=$kestrel_cpu"
 printf 'errors (non-2xx/3xx and socket errors, all runs): %s\n' "$ERRORS"
 printf 'CPU us/r: user+system CPU time of the server processes per request (from /proc), less sensitive to the noise than req/s.\n\n'
 (( ERRORS == 0 )) || log "there were errors: the figures do not count"
