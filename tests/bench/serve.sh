@@ -12,6 +12,8 @@
 #   gzip  GET, Accept-Encoding: gzip
 #   br    GET, Accept-Encoding: br (n/a for nginx when Debian's brotli module is missing)
 #   304   GET, If-None-Match: the server's own current ETag
+# and, for the 304 case only, a third server: serve/MinimalKestrel, Kestrel answering 304 with the app's headers and
+# no application code (the floor under the app's own 304; kestrel_304, ratio_kestrel_304, *_cpu_us_304 in RESULT).
 # Reports the median requests/s and p99 latency per case and server, their ratios (ours / nginx),
 # and the error count (non-2xx/3xx and socket errors, which must be 0), ending with one line
 #   RESULT serve ours_200=… nginx_200=… ratio_200=… … p99_ratio_200=… … errors=0
