@@ -12,8 +12,9 @@
 #   gzip  GET, Accept-Encoding: gzip
 #   br    GET, Accept-Encoding: br (n/a for nginx when Debian's brotli module is missing)
 #   304   GET, If-None-Match: the server's own current ETag
-# and, for the 304 case only, a third server: serve/MinimalKestrel, Kestrel answering 304 with the app's headers and
-# no application code (the floor under the app's own 304; kestrel_304, ratio_kestrel_304, *_cpu_us_304 in RESULT).
+# and, for the 200 and 304 cases, a third server: serve/MinimalKestrel, Kestrel answering with the app's headers from
+# the same bytes in memory and no application code (the floor under the app's own responses; kestrel_200,
+# ratio_kestrel_200, kestrel_304, ratio_kestrel_304 and the CPU per request of both in RESULT).
 # Reports the median requests/s and p99 latency per case and server, their ratios (ours / nginx),
 # and the error count (non-2xx/3xx and socket errors, which must be 0), ending with one line
 #   RESULT serve ours_200=… nginx_200=… ratio_200=… … p99_ratio_200=… … errors=0
@@ -218,17 +219,17 @@ for server in ours nginx; do
 done
 log "both servers answer 200/gzip/br/304 with the same bodies; ETags: ours $OURS_ETAG, nginx $NGINX_ETAG"
 
-# A third server for the 304 case only: Kestrel answering 304 with no application code (serve/MinimalKestrel), the floor
-# under the app's own 304 on this machine.
+# A third server for the 200 and 304 cases: Kestrel answering from the same bytes with no application code
+# (serve/MinimalKestrel), the floor under the app's own responses on this machine.
 log "publishing serve/MinimalKestrel"
 timeout 600 dotnet publish "$HERE/MinimalKestrel/MinimalKestrel.csproj" -c Release -o "$WORK/kestrel" >"$WORK/kestrel-publish.log" 2>&1 \
     || { tail -n 30 "$WORK/kestrel-publish.log" >&2; die "MinimalKestrel did not publish"; }
 KPORT=$(free_port)
 KBASE="http://127.0.0.1:$KPORT"
-(cd "$WORK/kestrel" && ASPNETCORE_URLS="$KBASE" exec dotnet MinimalKestrel.dll) >"$WORK/kestrel.log" 2>&1 </dev/null &
+(cd "$WORK/kestrel" && MINIMAL_BODY="$FEEDS/$FILE" ASPNETCORE_URLS="$KBASE" exec dotnet MinimalKestrel.dll) >"$WORK/kestrel.log" 2>&1 </dev/null &
 KESTREL_PID=$!
 deadline=$(( $(now_ms) + 30000 ))
-until [[ $(curl -sS -o /dev/null -w '%{http_code}' "$KBASE/feeds/$FILE" 2>/dev/null) == 304 ]]; do
+until [[ $(curl -sS -o /dev/null -w '%{http_code}' -H 'If-None-Match: "x"' "$KBASE/feeds/$FILE" 2>/dev/null) == 304 ]]; do
     kill -0 "$KESTREL_PID" 2>/dev/null || die "MinimalKestrel exited"
     (( $(now_ms) < deadline )) || die "MinimalKestrel did not answer within 30 s"
     sleep 0.1
@@ -260,7 +261,7 @@ cpu_ticks() {
 TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
 runs_for() {
     [[ $1 == nginx && $2 == br && -z $HAVE_NGINX_BR ]] && return 1
-    [[ $1 == kestrel && $2 != 304 ]] && return 1
+    [[ $1 == kestrel && $2 != 304 && $2 != 200 ]] && return 1
     return 0
 }
 
@@ -314,11 +315,15 @@ for case in "${CASES[@]}"; do
     RESULT+=" ours_$case=$(int "$ours") nginx_$case=$(int "$nginx") ratio_$case=$r"
     P99_PART+=" p99_ratio_$case=$pr"
 done
-# shellcheck disable=SC2086
-kestrel=$(median ${RPS[kestrel,304]}); kestrel_cpu=$(median ${CPU[kestrel,304]})
-printf '%-6s | %11s %11s %6s | %35s | %13s\n' "304 *" "$(int "$kestrel")" "$(int "$nginx")" "$(ratio "$kestrel" "$nginx")" "" "$kestrel_cpu"
-printf '* Kestrel alone: serve/MinimalKestrel answering 304 with the same headers and no application code (the floor for ours).\n'
-RESULT+=" kestrel_304=$(int "$kestrel") ratio_kestrel_304=$(ratio "$kestrel" "$nginx") ours_cpu_us_304=$ours_cpu kestrel_cpu_us_304=$kestrel_cpu"
+for case in 200 304; do
+    # shellcheck disable=SC2086
+    kestrel=$(median ${RPS[kestrel,$case]}); kestrel_cpu=$(median ${CPU[kestrel,$case]})
+    # shellcheck disable=SC2086
+    nginx=$(median ${RPS[nginx,$case]}); ours_cpu=$(median ${CPU[ours,$case]})
+    printf '%-6s | %11s %11s %6s | %35s | %13s\n' "$case *" "$(int "$kestrel")" "$(int "$nginx")" "$(ratio "$kestrel" "$nginx")" "" "$kestrel_cpu"
+    RESULT+=" kestrel_$case=$(int "$kestrel") ratio_kestrel_$case=$(ratio "$kestrel" "$nginx") ours_cpu_us_$case=$ours_cpu kestrel_cpu_us_$case=$kestrel_cpu"
+done
+printf '* Kestrel alone: serve/MinimalKestrel, the same headers and bytes from memory, no application code (the floor for ours).\n'
 printf 'errors (non-2xx/3xx and socket errors, all runs): %s\n' "$ERRORS"
 printf 'CPU us/r: user+system CPU time of the server processes per request (from /proc), less sensitive to the noise than req/s.\n\n'
 (( ERRORS == 0 )) || log "there were errors: the figures do not count"
