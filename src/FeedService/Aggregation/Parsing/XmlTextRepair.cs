@@ -22,35 +22,28 @@ internal static class XmlTextRepair
     /// <summary>Characters XML 1.0 does not allow on their own (surrogates are fine in pairs), found in bulk.</summary>
     private static readonly SearchValues<char> NotPlain = SearchValues.Create(NotPlainChars(markup: false));
 
-    /// <summary>The same plus the two that start markup or a reference: everything else is copied as it is.</summary>
+    /// <summary>The same plus the two that start markup or a reference: everything else is kept as it is.</summary>
     private static readonly SearchValues<char> NotPlainOrMarkup = SearchValues.Create(NotPlainChars(markup: true));
 
     public static string Repair(string text, ProblemLog problems)
     {
-        var output = new StringBuilder(text.Length + 64);
-        var state = new RepairCounts();
-        var i = SkipPrologue(text);
+        var state = new RepairState(text);
+        var start = SkipPrologue(text);
+        var i = start;
         while (i < text.Length)
         {
-            // Runs of ordinary characters (most of a feed) are copied in one go; only '<', '&' and suspect characters
-            // are looked at one by one.
-            i = CopyPlainRun(text, i, output, NotPlainOrMarkup);
-            if (i >= text.Length) break;
+            // Ordinary characters (most of a feed) are stepped over in bulk; only '<', '&' and suspect characters are
+            // looked at one by one, and text is copied only once something has to change.
+            var run = text.AsSpan(i).IndexOfAny(NotPlainOrMarkup);
+            if (run < 0) break;
+            i += run;
             var c = text[i];
-            if (c == '<') i = CopyMarkup(text, i, output, ref state);
-            else if (c == '&') i = CopyReference(text, i, output, ref state);
-            else i = CopyChar(text, i, output, ref state);
+            if (c == '<') i = RepairMarkup(text, i, ref state);
+            else if (c == '&') i = RepairReference(text, i, ref state);
+            else i = RepairChar(text, i, ref state);
         }
         Report(state, problems);
-        return output.ToString();
-    }
-
-    private static int CopyPlainRun(string text, int i, StringBuilder output, SearchValues<char> stops)
-    {
-        var run = text.AsSpan(i).IndexOfAny(stops);
-        var end = run < 0 ? text.Length : i + run;
-        output.Append(text, i, end - i);
-        return end;
+        return state.Result(start);
     }
 
     private static char[] NotPlainChars(bool markup)
@@ -74,25 +67,24 @@ internal static class XmlTextRepair
         return i;
     }
 
-    private static int CopyMarkup(string text, int i, StringBuilder output, ref RepairCounts state)
+    private static int RepairMarkup(string text, int i, ref RepairState state)
     {
-        if (At(text, i, "<!--")) return SkipPast(text, i + 4, "-->");
-        if (At(text, i, "<?")) return SkipPast(text, i + 2, "?>");
+        if (At(text, i, "<!--")) return state.Remove(i, SkipPast(text, i + 4, "-->"));
+        if (At(text, i, "<?")) return state.Remove(i, SkipPast(text, i + 2, "?>"));
         if (At(text, i, "<![CDATA["))
         {
             var end = text.IndexOf("]]>", i + 9, StringComparison.Ordinal);
             var stop = end < 0 ? text.Length : end + 3;
+            i += 9;
             while (i < stop)
             {
                 var run = text.AsSpan(i, stop - i).IndexOfAny(NotPlain);
-                var next = run < 0 ? stop : i + run;
-                output.Append(text, i, next - i);
-                i = next < stop ? CopyChar(text, next, output, ref state) : stop;
+                if (run < 0) break;
+                i = RepairChar(text, i + run, ref state);
             }
-            return i;
+            return stop;
         }
-        if (At(text, i, "<!DOCTYPE") || At(text, i, "<!doctype")) return SkipDoctype(text, i + 9);
-        output.Append('<');
+        if (At(text, i, "<!DOCTYPE") || At(text, i, "<!doctype")) return state.Remove(i, SkipDoctype(text, i + 9));
         return i + 1;
     }
 
@@ -113,53 +105,50 @@ internal static class XmlTextRepair
         return text.Length;
     }
 
-    private static int CopyReference(string text, int i, StringBuilder output, ref RepairCounts state)
+    private static int RepairReference(string text, int i, ref RepairState state)
     {
         var semicolon = text.IndexOf(';', i + 1, Math.Min(MaxEntityNameLength + 2, text.Length - i - 1));
         if (semicolon > i + 1)
         {
             var name = text.AsSpan(i + 1, semicolon - i - 1);
-            if (name[0] == '#') return CopyNumericReference(name, semicolon, output, ref state) ?? EscapeAmpersand(i, output);
+            if (name[0] == '#') return RepairNumericReference(name, i, semicolon, ref state) ?? state.Replace(i, i + 1, "&amp;");
             if (IsEntityName(name))
             {
-                // The five XML entities (most references in escaped HTML) are copied as they are, without allocating.
-                if (XmlEntitiesByName.Contains(name)) { output.Append(text, i, semicolon + 1 - i); return semicolon + 1; }
+                // The five XML entities (most references in escaped HTML) stay as they are.
+                if (XmlEntitiesByName.Contains(name)) return semicolon + 1;
                 var entity = name.ToString();
                 if (HtmlEntities.Resolve(entity) is { } resolved)
                 {
-                    foreach (var rune in resolved.EnumerateRunes()) output.Append("&#").Append(rune.Value).Append(';');
-                    return semicolon + 1;
+                    var references = new StringBuilder();
+                    foreach (var rune in resolved.EnumerateRunes()) references.Append("&#").Append(rune.Value).Append(';');
+                    return state.Replace(i, semicolon + 1, references.ToString());
                 }
                 state.UnknownEntities.Add(entity);
             }
         }
-        return EscapeAmpersand(i, output);
-    }
-
-    private static int EscapeAmpersand(int i, StringBuilder output)
-    {
-        output.Append("&amp;");
-        return i + 1;
+        return state.Replace(i, i + 1, "&amp;");
     }
 
     /// <summary>
-    /// Copies a valid numeric reference. References to C1 controls (&amp;#146;) mean windows-1252 characters, as browsers
+    /// Keeps a valid numeric reference. References to C1 controls (&amp;#146;) mean windows-1252 characters, as browsers
     /// read them; references to characters XML forbids are dropped. Null: not a numeric reference at all.
     /// </summary>
-    private static int? CopyNumericReference(ReadOnlySpan<char> name, int semicolon, StringBuilder output, ref RepairCounts state)
+    private static int? RepairNumericReference(ReadOnlySpan<char> name, int ampersand, int semicolon, ref RepairState state)
     {
         var hex = name.Length > 1 && (name[1] == 'x' || name[1] == 'X');
         var digits = name[(hex ? 2 : 1)..];
         if (!int.TryParse(digits, hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out var code))
             return null;
         if (code is >= 0x80 and <= 0x9F)
+        {
             code = Encoding.GetEncoding(1252).GetString([(byte)code])[0];
+            return state.Replace(ampersand, semicolon + 1, string.Create(CultureInfo.InvariantCulture, $"&#{code};"));
+        }
         if (code > 0x10FFFF || !IsXmlChar(code))
         {
             state.InvalidCharacters++;
-            return semicolon + 1;
+            return state.Remove(ampersand, semicolon + 1);
         }
-        output.Append("&#").Append(code).Append(';');
         return semicolon + 1;
     }
 
@@ -173,17 +162,14 @@ internal static class XmlTextRepair
         return true;
     }
 
-    private static int CopyChar(string text, int i, StringBuilder output, ref RepairCounts state)
+    /// <summary>A character XML does not allow on its own: kept if it is half of a surrogate pair, else removed.</summary>
+    private static int RepairChar(string text, int i, ref RepairState state)
     {
         var c = text[i];
-        if (XmlConvert.IsXmlChar(c)) { output.Append(c); return i + 1; }
-        if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-        {
-            output.Append(c).Append(text[i + 1]);
-            return i + 2;
-        }
+        if (XmlConvert.IsXmlChar(c)) return i + 1;
+        if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) return i + 2;
         state.InvalidCharacters++;
-        return i + 1;
+        return state.Remove(i, i + 1);
     }
 
     private static bool At(string text, int i, string token) => string.CompareOrdinal(text, i, token, 0, token.Length) == 0;
@@ -194,7 +180,7 @@ internal static class XmlTextRepair
         return at < 0 ? text.Length : at + end.Length;
     }
 
-    private static void Report(RepairCounts state, ProblemLog problems)
+    private static void Report(RepairState state, ProblemLog problems)
     {
         if (state.InvalidCharacters > 0)
             problems.Add($"removed {state.InvalidCharacters} character(s) that XML does not allow");
@@ -205,10 +191,33 @@ internal static class XmlTextRepair
         }
     }
 
-    private struct RepairCounts
+    /// <summary>
+    /// The repaired text, built only from the first change on: a document that needs no repair (most of them) is
+    /// returned as it came, without copying it.
+    /// </summary>
+    private struct RepairState(string text)
     {
-        public RepairCounts() { }
+        private StringBuilder? _output;
+        private int _copied;
         public int InvalidCharacters;
         public SortedSet<string> UnknownEntities = new(StringComparer.Ordinal);
+
+        /// <summary>Puts <paramref name="replacement"/> in place of text[from..to] and returns where to go on.</summary>
+        public int Replace(int from, int to, string replacement)
+        {
+            _output ??= new StringBuilder(text.Length + 64);
+            _output.Append(text, _copied, from - _copied).Append(replacement);
+            _copied = to;
+            return to;
+        }
+
+        public int Remove(int from, int to) => Replace(from, to, "");
+
+        /// <summary>The text from <paramref name="start"/> (past the prologue) with every change made.</summary>
+        public readonly string Result(int start)
+        {
+            if (_output is null) return start == 0 ? text : text[start..];
+            return _output.Append(text, _copied, text.Length - _copied).ToString(start, _output.Length - start);
+        }
     }
 }
