@@ -16,6 +16,9 @@ internal static class XmlTextRepair
     private const int MaxEntityNameLength = 32;
     private const int MaxUnknownEntitiesReported = 5;
 
+    /// <summary>From the provider itself: the repair must not depend on someone having registered it first.</summary>
+    private static readonly Encoding Windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+
     private static readonly HashSet<string> XmlEntities = ["amp", "lt", "gt", "quot", "apos"];
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> XmlEntitiesByName = XmlEntities.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -141,7 +144,7 @@ internal static class XmlTextRepair
             return null;
         if (code is >= 0x80 and <= 0x9F)
         {
-            code = Encoding.GetEncoding(1252).GetString([(byte)code])[0];
+            code = Windows1252.GetString([(byte)code])[0];
             return state.Replace(ampersand, semicolon + 1, string.Create(CultureInfo.InvariantCulture, $"&#{code};"));
         }
         if (code > 0x10FFFF || !IsXmlChar(code))
