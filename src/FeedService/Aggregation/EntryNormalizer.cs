@@ -10,7 +10,10 @@ public sealed class EntryNormalizer(HtmlContent html)
 {
     private const int MaxTitleLength = 500;
 
-    public IncomingEntry Normalize(ParsedItem item, DateTimeOffset now)
+    public IncomingEntry Normalize(ParsedItem item, DateTimeOffset now) => Normalize(item, KeyOf(item), HashOf(item), now);
+
+    /// <summary>As <see cref="Normalize(ParsedItem, DateTimeOffset)"/>, with the identity and hash already computed.</summary>
+    public IncomingEntry Normalize(ParsedItem item, string key, string hash, DateTimeOffset now)
     {
         var content = html.Prepare(item.Content ?? item.Summary, item.BaseUrl);
         var summary = item.Summary is null || item.Summary == item.Content ? "" : html.Prepare(item.Summary, item.BaseUrl);
@@ -23,7 +26,7 @@ public sealed class EntryNormalizer(HtmlContent html)
         // An entry that claims a future date is shown as of now: it must not sit hidden like a scheduled post.
         var published = Earlier(item.Published ?? item.Updated ?? now, now);
         DateTimeOffset? updated = item.Updated is { } up ? Earlier(up, now) : null;
-        return new IncomingEntry(KeyOf(item), HashOf(item), title, summary, content,
+        return new IncomingEntry(key, hash, title, summary, content,
             authors.Count == 0 ? null : string.Join(", ", authors), link, published, updated);
     }
 

@@ -41,7 +41,23 @@ public sealed class EntryStore(Db db)
         WHERE id = @Id
         """;
 
+    private const string SelectHashes = """
+        SELECT source_entry_key AS Key, source_content_hash AS Hash FROM posts
+        WHERE source_id = @SourceId AND source_entry_key IN (SELECT value FROM json_each(@Keys))
+        """;
+
     private sealed record Existing(long Id, string? Hash, DateTimeOffset UpdatedAt);
+
+    private sealed record StoredHash(string Key, string? Hash);
+
+    /// <summary>The content hash stored for each of <paramref name="keys"/> that this source already has a post for.</summary>
+    public async Task<Dictionary<string, string?>> StoredHashesAsync(long sourceId, IEnumerable<string> keys, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<StoredHash>(new CommandDefinition(SelectHashes,
+            new { SourceId = sourceId, Keys = System.Text.Json.JsonSerializer.Serialize(keys) }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Key, r => r.Hash, StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// Adds new entries and updates changed ones, in one transaction. Entries whose post the publisher deleted

@@ -58,8 +58,14 @@ public sealed class SourcePoller(
         var ingest = new IngestResult(0, 0, 0);
         if (succeeded && feed is not null)
         {
-            var incoming = feed.Items.Select(i => normalizer.Normalize(i, now)).ToList();
-            ingest = await entries.IngestAsync(source, feed.Title ?? source.Title, incoming, now, ct);
+            // Only entries that are new or changed upstream are sanitized and stored: sanitizing is most of a poll's work,
+            // and an entry stored with the same hash would be left as it is anyway. The first of two same-key entries wins.
+            var identified = feed.Items.Select(i => (Item: i, Key: EntryNormalizer.KeyOf(i), Hash: EntryNormalizer.HashOf(i)))
+                .DistinctBy(e => e.Key).ToList();
+            var stored = await entries.StoredHashesAsync(source.Id, identified.Select(e => e.Key), ct);
+            var incoming = identified.Where(e => !(stored.TryGetValue(e.Key, out var hash) && hash == e.Hash))
+                .Select(e => normalizer.Normalize(e.Item, e.Key, e.Hash, now)).ToList();
+            ingest = await entries.IngestAsync(source, feed.Title ?? source.Title, incoming, now, ct) with { Seen = feed.Items.Count };
             if (ingest.Added + ingest.Updated > 0) await changes.ChangedAsync(source.Categories, ct);
             if (!pushed) await subscriber.EnsureSubscribedAsync(source, feed, ct);
         }

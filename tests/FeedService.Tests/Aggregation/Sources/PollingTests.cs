@@ -167,6 +167,43 @@ public sealed class PollingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Entries_unchanged_upstream_are_left_as_stored_and_the_first_of_two_same_ids_wins()
+    {
+        var feed = Rss("Agency", ("u1", "Stays", "<p>v1</p>", "Mon, 02 Nov 2026 09:00:00 GMT"), ("u2", "Also stays", "<p>w</p>", "Mon, 02 Nov 2026 08:00:00 GMT"),
+            ("u1", "Same id again", "<p>other</p>", "Mon, 02 Nov 2026 07:00:00 GMT"));
+        _server.MapFeed("/feed.xml", feed, etag: "\"1\"");
+        var created = await AddSourceAsync("/feed.xml", "gov");
+        Assert.Equal(2, created.GetProperty("poll").GetProperty("itemsAdded").GetInt32());
+        var id = created.GetProperty("source").GetProperty("id").GetInt64();
+
+        // Unchanged entries are skipped before sanitizing, and never written: a post changed behind the poller's back stays.
+        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_app.DatabasePath};Pooling=false"))
+        {
+            await c.OpenAsync();
+            var command = c.CreateCommand();
+            command.CommandText = "UPDATE posts SET content = '<p>kept</p>' WHERE source_entry_key = 'id:u1'";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+        _server.MapFeed("/feed.xml", feed, etag: "\"2\"");
+        var poll = (await PollAsync(id)).GetProperty("poll");
+        Assert.Equal("Ok", poll.GetProperty("outcome").GetString());
+        Assert.Equal(3, poll.GetProperty("itemsSeen").GetInt32());
+        Assert.Equal(0, poll.GetProperty("itemsAdded").GetInt32() + poll.GetProperty("itemsUpdated").GetInt32());
+        var posts = await _writer.GetStringAsync("/api/posts?category=gov");
+        Assert.Contains("<p>kept</p>", posts);
+        Assert.DoesNotContain("Same id again", posts);
+
+        // A changed entry among unchanged ones is still updated.
+        _server.MapFeed("/feed.xml", Rss("Agency", ("u1", "Stays", "<p>v1</p>", "Mon, 02 Nov 2026 09:00:00 GMT"),
+            ("u2", "Edited upstream", "<p>w2</p>", "Mon, 02 Nov 2026 08:00:00 GMT")), etag: "\"3\"");
+        poll = (await PollAsync(id)).GetProperty("poll");
+        Assert.Equal(1, poll.GetProperty("itemsUpdated").GetInt32());
+        posts = await _writer.GetStringAsync("/api/posts?category=gov");
+        Assert.Contains("Edited upstream", posts);
+        Assert.Contains("<p>kept</p>", posts);
+    }
+
+    [Fact]
     public async Task Permanent_redirects_move_the_source_temporary_ones_do_not()
     {
         _server.MapFeed("/new.xml", Rss("Moved", ("m", "Moved item", "<p>m</p>", "Mon, 02 Nov 2026 09:00:00 GMT")));
