@@ -37,14 +37,17 @@ echo "== .NET: $REPS passes each of (a) (b) (c), interleaved"
 timeout 300 dotnet run -c Release --no-build --project "$TOOL" -- measure "$WORK/corpus" "$REPS" | tee "$WORK/dotnet.txt"
 echo "== python3-feedparser $("$PY" -c 'import feedparser; print(feedparser.__version__)'): $PY_REPS passes"
 timeout 400 "$PY" tests/bench/parse/feedparser_bench.py "$WORK/corpus" "$PY_REPS" | tee "$WORK/python.txt"
+echo "== where (b)'s time goes: $REPS passes of each stage"
+timeout 300 dotnet run -c Release --no-build --project "$TOOL" -- breakdown "$WORK/corpus" "$REPS" | tee "$WORK/breakdown.txt"
 
-"$PY" - "$WORK/dotnet.txt" "$WORK/python.txt" <<'PYEOF'
+"$PY" - "$WORK/dotnet.txt" "$WORK/python.txt" "$WORK/breakdown.txt" <<'PYEOF'
 import statistics, sys
-wall, cpu, info = {}, {}, {}
+wall, cpu, info, stage = {}, {}, {}, {}
 for path in sys.argv[1:]:
     for line in open(path):
         parts = line.split()
         if not parts: continue
+        if parts[0] == "stage": stage[parts[1]] = float(parts[3]); continue
         if parts[0] == "mode": wall[parts[1]] = [float(x) for x in parts[2:]]
         elif parts[0] == "cpu": cpu[parts[1]] = [float(x) for x in parts[2:]]
         elif parts[0] == "docs": info[path] = dict(zip(parts[0::2], map(int, parts[1::2])))
@@ -64,10 +67,13 @@ for label, key in rows:
     print("| %s | %d | %.3f | %.0f | %.1f | %.3f | %.1f |" % (label, len(wall[key]), med[key], docs / med[key], mb / med[key], medc[key], mb / medc[key]))
 r = lambda a, b, m: m[b] / m[a]   # throughput ratio a/b = time b / time a
 print()
+print("stages of (b), median CPU s: FeedParser.Parse %.3f, entry hash %.3f, sanitizing %.3f (of which AngleSharp's HTML parse alone %.3f)" % (
+      stage["parse"], stage["hash"], stage["sanitize"], stage["sanitize_html_parse_only"]))
+print()
 print("RESULT parse docs=%d mb=%.1f items=%d ours_mb_s=%.1f ours_docs_s=%.0f pipeline_mb_s=%.1f xmlreader_mb_s=%.1f feedparser_mb_s=%.2f "
-      "ratio_xmlreader=%.2f ratio_feedparser=%.1f ratio_xmlreader_cpu=%.2f ratio_feedparser_cpu=%.1f" % (
+      "ratio_xmlreader=%.2f ratio_feedparser=%.1f ratio_xmlreader_cpu=%.2f ratio_feedparser_cpu=%.1f sanitize_cpu_s=%.3f html_parse_cpu_s=%.3f" % (
       docs, mb, dn["items"], mb / med["ours_parse_normalize"], docs / med["ours_parse_normalize"], mb / med["ours_pipeline_sanitized"],
       mb / med["xmlreader"], mb / med["feedparser"],
       r("ours_parse_normalize", "xmlreader", med), r("ours_pipeline_sanitized", "feedparser", med),
-      r("ours_parse_normalize", "xmlreader", medc), r("ours_pipeline_sanitized", "feedparser", medc)))
+      r("ours_parse_normalize", "xmlreader", medc), r("ours_pipeline_sanitized", "feedparser", medc), stage["sanitize"], stage["sanitize_html_parse_only"]))
 PYEOF

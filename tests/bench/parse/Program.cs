@@ -15,7 +15,8 @@ using XmlText = FeedService.Publishing.XmlText;
 //                           (b) parse + EntryNormalizer.Normalize (sanitizing), (c) an XmlReader read-through;
 //                           prints one "mode name seconds..." line per mode, then "docs N bytes N items N".
 //   measure DIR REPS MODE   only that mode (for profiling: dotnet-trace collect -- ...)
-//   breakdown DIR REPS      where (b)'s time goes: decode+repair, XML tree, SyndicationFeed, sanitizing
+//   breakdown DIR REPS      where (b)'s time goes: FeedParser.Parse, the entry hash, sanitizing (HtmlContent.Prepare), and
+//                           within sanitizing AngleSharp's HTML parse alone (the parser HtmlSanitizer uses, on the same input)
 var culture = CultureInfo.InvariantCulture;
 switch (args.FirstOrDefault())
 {
@@ -25,8 +26,10 @@ switch (args.FirstOrDefault())
         return 0;
     case "measure":
         return Measure(Load(args[1]), int.Parse(args[2], culture), args.Length > 3 ? args[3] : null);
+    case "breakdown":
+        return Breakdown(Load(args[1]), int.Parse(args[2], culture));
     default:
-        Console.Error.WriteLine("usage: generate DIR | measure DIR REPS");
+        Console.Error.WriteLine("usage: generate DIR | measure DIR REPS [MODE] | breakdown DIR REPS");
         return 2;
 }
 
@@ -102,6 +105,49 @@ static int Measure(List<(string Name, byte[] Bytes, Uri Url, string ContentType)
     }
     Console.WriteLine($"docs {docs.Count} bytes {docs.Sum(d => (long)d.Bytes.Length)} items {expected}");
     return 0;
+}
+
+// CPU-time medians of each stage of (b), stage by stage over the whole corpus: each stage's input is prepared beforehand.
+static int Breakdown(List<(string Name, byte[] Bytes, Uri Url, string ContentType)> docs, int reps)
+{
+    var html = new HtmlContent();
+    var items = docs.SelectMany(d => Parse(d.Bytes, d.ContentType, d.Url).Items).ToList();
+    // What EntryNormalizer.Normalize sanitizes: the content (or summary), and a summary that differs from it.
+    var bodies = items.Select(i => (Html: i.Content ?? i.Summary ?? "", i.BaseUrl))
+        .Concat(items.Where(i => i.Summary is not null && i.Summary != i.Content).Select(i => (Html: i.Summary!, i.BaseUrl))).ToList();
+    var parser = Ganss.Xss.HtmlSanitizer.DefaultHtmlParserFactory();
+    var stages = new (string Name, Action Pass)[]
+    {
+        ("parse", () => { foreach (var d in docs) Parse(d.Bytes, d.ContentType, d.Url); }),
+        ("hash", () => { foreach (var i in items) EntryNormalizer.HashOf(i); }),
+        ("sanitize", () => { foreach (var (h, b) in bodies) html.Prepare(h, b); }),
+        // HtmlSanitizer.Sanitize parses its input this way before it walks the tree: the floor for any AngleSharp-based sanitizer.
+        ("sanitize_html_parse_only", () => { foreach (var (h, _) in bodies) parser.ParseDocument("<!doctype html><html><body>" + h).Dispose(); }),
+    };
+    using var self = Process.GetCurrentProcess();
+    foreach (var stage in stages) stage.Pass(); // JIT and tiering
+    var times = stages.Select(_ => new List<double>()).ToArray();
+    for (var rep = 0; rep < reps; rep++)
+        for (var s = 0; s < stages.Length; s++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            self.Refresh();
+            var cpu = self.TotalProcessorTime;
+            stages[s].Pass();
+            self.Refresh();
+            times[s].Add((self.TotalProcessorTime - cpu).TotalSeconds);
+        }
+    Console.WriteLine($"bodies {bodies.Count} chars {bodies.Sum(b => (long)b.Html.Length)} items {items.Count}");
+    for (var s = 0; s < stages.Length; s++)
+        Console.WriteLine($"stage {stages[s].Name} median_cpu_s {Median(times[s]).ToString("F3", CultureInfo.InvariantCulture)}");
+    return 0;
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 }
 
 static ParsedFeed Parse(byte[] body, string contentType, Uri url)
