@@ -20,6 +20,7 @@
 # BENCH_HUGO_RUNS builds into a temp folder, timed by Hugo's own "Total in X ms".
 # Ends with one line:
 #   RESULT regenerate posts=10000 ours_full_ms=… hugo_ms=… ratio_hugo=<hugo/ours> incremental_ms=… post_to_feed_ms=… peak_mb_100k=… archive_walk_ms=…
+#          incr_all_prints_ms=… incr_documents_ms=… (per-feed stages of the one-post runs, from the app's debug log)
 #
 # Run from the repository root: bash tests/bench/regenerate.sh
 # Knobs (environment): BENCH_FULL_RUNS (3), BENCH_POSTS (5), BENCH_HUGO_RUNS (3), BENCH_BIG=0 skips the
@@ -75,7 +76,8 @@ BASE="http://127.0.0.1:$PORT"
 run_app() {
     APP_LOG="$1/app-$(date +%s%N).log"
     # No periodic run during the measurements (the cron fires in 2099); writes and start-up still trigger runs.
-    FeedService__Feeds__RegenerateCron="0 0 0 1 1 ? 2099" start_app "$WORK/app" "$BASE" "$1/data/feedservice.db" "$1/feeds" "$KEY" "$APP_LOG"
+    # Debug for the app's own categories: the regenerator's per-feed stage times (read for the one-post runs below).
+    FeedService__Feeds__RegenerateCron="0 0 0 1 1 ? 2099" Logging__LogLevel__FeedService=Debug start_app "$WORK/app" "$BASE" "$1/data/feedservice.db" "$1/feeds" "$KEY" "$APP_LOG"
 }
 
 # regeneration_line LOG SECONDS [SKIP [PATTERN]]: waits for a log line of a finished regeneration run after the
@@ -139,6 +141,7 @@ log "feeds/: $OUT_FILES files (current documents with their .gz and .br), $OUT_M
 # The app from the last cold run is still up: one new post at a time.
 wait_healthy "$BASE" "$APP_PID" 30
 INCREMENTAL_MS=(); POST_TO_FEED_MS=()
+LOG_LINES_BEFORE=$(wc -l <"$APP_LOG")
 for i in $(seq 1 "$NEW_POSTS"); do
     a=$(printf 'topic-%03d' $(( (i * 7) % 50 + 1 ))); b=$(printf 'topic-%03d' $(( (i * 13 + 5) % 50 + 1 )))
     [[ $a == "$b" ]] && b=topic-050
@@ -161,6 +164,15 @@ for i in $(seq 1 "$NEW_POSTS"); do
     INCREMENTAL_MS+=("$(ms_of "$line")")
     log "new post $i in $a and $b: run of $(feeds_of "$line") feeds, $(files_of "$line") documents in $(ms_of "$line") ms; in $a.atom $(( (seen - returned) / 1000000 )) ms after the API returned"
 done
+
+# Where the one-post runs' time went, per feed (the regenerator's debug line): medians in ms.
+tail -n +"$(( LOG_LINES_BEFORE + 1 ))" "$APP_LOG" | { grep -a 'Rendered feed ' || true; } | sed -n \
+    's/.*Rendered feed \([^:]*\): fingerprints \([0-9.]*\) ms ([0-9]* posts), current posts \([0-9.]*\) ms, documents \([0-9.]*\) ms.*/\1 \2 \3 \4/p' \
+    >"$WORK/stages.txt"
+stage_median() { median $(awk -v want="$1" -v col="$2" '(want == "all") == ($1 == "all") {print $col}' "$WORK/stages.txt"); }
+INCR_ALL_PRINTS_MS=$(stage_median all 2); INCR_CATEGORY_PRINTS_MS=$(stage_median category 2)
+INCR_POSTS_MS=$(median $(awk '{print $3}' "$WORK/stages.txt")); INCR_DOCUMENTS_MS=$(median $(awk '{print $4}' "$WORK/stages.txt"))
+log "one-post runs, per feed (medians of $(wc -l <"$WORK/stages.txt") feeds): fingerprints of all ${INCR_ALL_PRINTS_MS} ms, of a category ${INCR_CATEGORY_PRINTS_MS} ms; newest posts ${INCR_POSTS_MS} ms; three documents rendered, compressed and written ${INCR_DOCUMENTS_MS} ms"
 
 # Archive pages are rendered when first asked for, not by the run: walk every page of every feed in every format once
 # (each request renders its page), so the work the run no longer does is measured too.
@@ -279,9 +291,11 @@ printf '%-52s | %12s | %s\n' "ours: full, 10,000 posts / 50 categories" "$(fmt "
 printf '%-52s | %12s | %s\n' "hugo $HUGO_VERSION: same posts, $HUGO_FEEDS RSS feeds" "$(fmt "$hugo_ms")" "${HUGO_MS[*]}"
 printf '%-52s | %12s | %s\n' "ours: one new post (its 2 categories and all)" "$incremental" "${INCREMENTAL_MS[*]}"
 printf '%-52s | %12s | %s\n' "ours: POST returned -> guid in its Atom feed" "$post_to_feed" "${POST_TO_FEED_MS[*]}"
+printf '%-52s | %12s | %s\n' "  per feed: fingerprints of all / of a category" "$INCR_ALL_PRINTS_MS / $INCR_CATEGORY_PRINTS_MS" "medians over the one-post runs' feeds"
+printf '%-52s | %12s | %s\n' "  per feed: its 3 documents rendered+compressed+written" "$INCR_DOCUMENTS_MS" "3 feeds a run, 2 at a time on 2 cores"
 printf '%-52s | %12s | %s\n' "ours: full, 100,000 posts / 500 categories" "$FULL_100K_MS" "peak $PEAK_100K_MB MB (VmHWM)"
 printf '%-52s | %12s | %s\n' "ours: then every archive page requested once" "$ARCHIVE_WALK_MS" "$ARCHIVE_PAGES documents, rendered on request"
 printf 'output of the 10,000-post run: %s files, %s MB (RSS, Atom and JSON Feed current documents, each with .gz and .br); peak %s MB\n' \
     "$OUT_FILES" "$OUT_MB" "$PEAK_10K_MB"
 printf 'Hugo renders RSS only, the newest 50 items per feed, no archives, no compression, no sanitizing.\n\n'
-echo "RESULT regenerate posts=10000 ours_full_ms=$(fmt "$ours") hugo_ms=$(fmt "$hugo_ms") ratio_hugo=$(ratio "$hugo_ms" "$ours") incremental_ms=$incremental post_to_feed_ms=$post_to_feed full_100k_ms=$FULL_100K_MS peak_mb_100k=$PEAK_100K_MB archive_pages=$ARCHIVE_PAGES archive_walk_ms=$ARCHIVE_WALK_MS"
+echo "RESULT regenerate posts=10000 ours_full_ms=$(fmt "$ours") hugo_ms=$(fmt "$hugo_ms") ratio_hugo=$(ratio "$hugo_ms" "$ours") incremental_ms=$incremental post_to_feed_ms=$post_to_feed full_100k_ms=$FULL_100K_MS peak_mb_100k=$PEAK_100K_MB archive_pages=$ARCHIVE_PAGES archive_walk_ms=$ARCHIVE_WALK_MS incr_all_prints_ms=$INCR_ALL_PRINTS_MS incr_documents_ms=$INCR_DOCUMENTS_MS"

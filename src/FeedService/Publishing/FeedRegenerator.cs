@@ -141,6 +141,7 @@ public sealed class FeedRegenerator(
         bool renew, CancellationToken ct)
     {
         var n = options.Value.ItemsPerFeed;
+        var started = Stopwatch.GetTimestamp();
         var (feedId, siteCreated) = category is null ? await site.AllFeedAsync(ct) : (category.FeedId, category.UpdatedAt);
         var prints = await pagePosts.FingerprintsAsync(category?.Id, now, ct);
         var archived = Math.Max(0, prints.Count - n);
@@ -150,11 +151,14 @@ public sealed class FeedRegenerator(
         // The current document: the newest n of the fingerprints, newest first.
         var newest = prints.GetRange(prints.Count - Math.Min(n, prints.Count), Math.Min(n, prints.Count)).ConvertAll(p => p.Id);
         newest.Reverse();
+        var printsRead = Stopwatch.GetTimestamp();
         var items = await pagePosts.ByIdsAsync(newest, ct);
+        var postsRead = Stopwatch.GetTimestamp();
         var position = pages > 0 ? new ArchivePosition(null, pages, null) : null;
         WriteAll(category is null
             ? models.ForAll(feedId, siteCreated, items, names, position)
             : models.ForCategory(category, items, names, position), $"{slug}.", changed);
+        var documentsWritten = Stopwatch.GetTimestamp();
 
         var known = archive.Find(slug)?.Pages ?? [];
         var archivePages = new ArchiveIndex.Page[pages];
@@ -177,6 +181,12 @@ public sealed class FeedRegenerator(
         for (var page = pages + 1; page <= known.Count; page++)
             changed.AddRange(FeedFiles.Extensions.Select(ext => "-" + ArchivePaths.Of(slug, page, ext)));
         archive.Publish(new ArchiveIndex.Feed(slug, category, feedId, siteCreated, names, archivePages));
+        // Where a run's time goes, feed by feed (tests/bench/regenerate.sh reads it for the one-post runs).
+        logger.LogDebug("Rendered feed {Slug}: fingerprints {FingerprintsMs:F1} ms ({Posts} posts), current posts {PostsMs:F1} ms, "
+            + "documents {DocumentsMs:F1} ms (3 formats rendered, compressed, written), archive index {ArchiveMs:F1} ms",
+            slug, Stopwatch.GetElapsedTime(started, printsRead).TotalMilliseconds, prints.Count,
+            Stopwatch.GetElapsedTime(printsRead, postsRead).TotalMilliseconds, Stopwatch.GetElapsedTime(postsRead, documentsWritten).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(documentsWritten).TotalMilliseconds);
         return changed;
     }
 
