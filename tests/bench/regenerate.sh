@@ -17,7 +17,9 @@
 #       (VmHWM from /proc/<pid>/status when its log line appears)
 # Anchor, same run: Hugo building the same 10,000 posts (content/posts/*.md with the HTML body, one RSS
 # feed of the newest 50 items per category and one for the home page, no HTML pages), median of
-# BENCH_HUGO_RUNS builds into a temp folder, timed by Hugo's own "Total in X ms".
+# BENCH_HUGO_RUNS builds into a temp folder, timed by Hugo's own "Total in X ms". Each of our cold runs comes right
+# after one Hugo build (nothing else running, written files flushed first), so both sides of ratio_hugo see the same
+# state of the machine.
 # Ends with one line:
 #   RESULT regenerate posts=10000 ours_full_ms=… hugo_ms=… ratio_hugo=<hugo/ours> incremental_ms=… post_to_feed_ms=… peak_mb_100k=… archive_walk_ms=…
 #          incr_all_prints_ms=… incr_documents_ms=… (per-feed stages of the one-post runs, from the app's debug log)
@@ -116,6 +118,7 @@ build_store() {
 cold_run() {
     local dir=$1 line peak
     rm -rf "$dir/feeds"; mkdir -p "$dir/feeds"
+    sync
     run_app "$dir"
     line=$(regeneration_line "$APP_LOG" "$2")
     peak=$(awk '/^VmHWM:/{print $2}' "/proc/$APP_PID/status")
@@ -125,14 +128,95 @@ cold_run() {
 # ---------------------------------------------------------------------------- 10,000 posts
 SMALL="$WORK/store-10k"
 build_store "$SMALL" 10000 50
+
+# ---------------------------------------------------------------------------- Hugo on the same posts
+# The site is exported from the store before any cold run, so Hugo builds exactly the 10,000 posts our cold runs render.
+SITE="$WORK/hugo"
+mkdir -p "$SITE/layouts/_default"
+seeder hugo --db "$SMALL/data/feedservice.db" --site "$SITE" >"$WORK/hugo-export.log" 2>&1 || { cat "$WORK/hugo-export.log" >&2; die "export to Hugo failed"; }
+log "$(tail -n 1 "$WORK/hugo-export.log")"
+# rssLimit became services.rss.limit in Hugo 0.114.
+if [[ $(printf '%s\n0.114.0\n' "$HUGO_VERSION" | sort -V | head -n 1) == 0.114.0 ]]; then LIMIT=$'[services.rss]\n  limit = 50'; else LIMIT='rssLimit = 50'; fi
+cat >"$SITE/hugo.toml" <<EOF
+baseURL = "https://feeds.example.org/"
+title = "FeedService bench"
+languageCode = "en"
+$LIMIT
+disableKinds = ["section", "taxonomy", "sitemap", "robotsTXT", "404"]
+# "taxonomy" is meant: the list of all categories; each category's own page ("term") keeps its feed.
+ignoreErrors = ["error-disable-taxonomy"]
+[taxonomies]
+  category = "categories"
+[outputs]
+  home = ["RSS"]
+  term = ["RSS"]
+# The posts are listed in the feeds but get no page of their own.
+[[cascade]]
+  [cascade._build]
+    render = "never"
+    list = "always"
+  [cascade._target]
+    kind = "page"
+[markup.goldmark.renderer]
+  unsafe = true
+EOF
+# One RSS 2.0 template for the home page (every post) and each category: the newest 50 items with the excerpt as
+# description and the full HTML as content:encoded, as the app's RSS carries them.
+cat >"$SITE/layouts/_default/rss.xml" <<'EOF'
+{{- $pages := .Pages -}}
+{{- if .IsHome }}{{ $pages = .Site.RegularPages }}{{ end -}}
+{{- printf "<?xml version=\"1.0\" encoding=\"utf-8\"?>" | safeHTML }}
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel>
+<title>{{ .Title }}</title>
+<link>{{ .Permalink }}</link>
+<description>Posts in {{ .Title }}</description>
+<atom:link href="{{ .Permalink }}index.xml" rel="self" type="application/rss+xml"/>
+{{- range first 50 $pages.ByDate.Reverse }}
+<item>
+<title>{{ .Title }}</title>
+<link>{{ with .Params.link }}{{ . }}{{ else }}{{ .Permalink }}{{ end }}</link>
+<guid isPermaLink="false">{{ .Params.guid }}</guid>
+<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" }}</pubDate>
+<description>{{ .Params.summary }}</description>
+<content:encoded>{{ .Content | html }}</content:encoded>
+{{- range .Params.categories }}
+<category>{{ . }}</category>
+{{- end }}
+</item>
+{{- end }}
+</channel>
+</rss>
+EOF
+# hugo_run RUN: one Hugo build into a temp folder; appends its time to HUGO_MS.
+HUGO_MS=()
+hugo_run() {
+    local run=$1 ms
+    rm -rf "$WORK/hugo-out"
+    sync # the last run's files are flushed before this one is timed, not during it (on both sides)
+    (cd "$SITE" && timeout 300 hugo --quiet=false --destination "$WORK/hugo-out" --cleanDestinationDir) >"$WORK/hugo-$run.log" 2>&1 \
+        || { tail -n 20 "$WORK/hugo-$run.log" >&2; die "hugo failed"; }
+    ms=$(sed -n 's/^Total in \([0-9.]*\) ms.*/\1/p' "$WORK/hugo-$run.log")
+    [[ -n $ms ]] || { cat "$WORK/hugo-$run.log" >&2; die "hugo printed no 'Total in'"; }
+    HUGO_MS+=("$ms")
+    log "hugo run $run: $(find "$WORK/hugo-out" -name '*.xml' | wc -l) RSS files in $ms ms"
+}
+
+# ---------------------------------------------------------------------------- cold runs, each after a Hugo build
+# Interleaved, so that both sides of the ratio see the same state of this shared machine (it drifts over minutes).
 FULL_MS=()
 for run in $(seq 1 "$FULL_RUNS"); do
+    # Hugo first: the app of the previous run is stopped by then, and this run's app must stay up afterwards.
+    (( run <= HUGO_RUNS )) && hugo_run "$run"
     cold_run "$SMALL" "$REGEN_TIMEOUT_S" >"$WORK/cold.txt"
     read -r ms feeds files peak <"$WORK/cold.txt"
     FULL_MS+=("$ms")
     log "cold run $run: $feeds feeds, $files documents in $ms ms, peak $(( peak / 1024 )) MB"
     (( run < FULL_RUNS )) && { stop_pid "$APP_PID"; APP_PID=""; }
 done
+HUGO_FEEDS=$(find "$WORK/hugo-out" -name '*.xml' | wc -l)
+grep -q '<content:encoded>' "$WORK/hugo-out/categories/topic-001/index.xml" || die "Hugo's category feed lacks the content"
+[[ $(grep -c '<item>' "$WORK/hugo-out/categories/topic-001/index.xml") == 50 ]] || die "Hugo's category feed does not hold 50 items"
 PEAK_10K_MB=$(( peak / 1024 ))
 OUT_FILES=$(find "$SMALL/feeds" -type f | wc -l)
 OUT_MB=$(du -sm "$SMALL/feeds" | cut -f1)
@@ -195,78 +279,7 @@ ARCHIVE_WALK_MS=$(( $(now_ms) - walk_started ))
 [[ $codes == " $ARCHIVE_PAGES 200 " ]] || die "archive walk: expected $ARCHIVE_PAGES x 200, got: $codes"
 log "archive walk: $ARCHIVE_PAGES archive documents requested once each (each rendered on its request) in $ARCHIVE_WALK_MS ms"
 stop_pid "$APP_PID"; APP_PID=""
-
-# ---------------------------------------------------------------------------- Hugo on the same posts
-SITE="$WORK/hugo"
-mkdir -p "$SITE/layouts/_default"
-seeder hugo --db "$SMALL/data/feedservice.db" --site "$SITE" >"$WORK/hugo-export.log" 2>&1 || { cat "$WORK/hugo-export.log" >&2; die "export to Hugo failed"; }
-log "$(tail -n 1 "$WORK/hugo-export.log")"
-# rssLimit became services.rss.limit in Hugo 0.114.
-if [[ $(printf '%s\n0.114.0\n' "$HUGO_VERSION" | sort -V | head -n 1) == 0.114.0 ]]; then LIMIT=$'[services.rss]\n  limit = 50'; else LIMIT='rssLimit = 50'; fi
-cat >"$SITE/hugo.toml" <<EOF
-baseURL = "https://feeds.example.org/"
-title = "FeedService bench"
-languageCode = "en"
-$LIMIT
-disableKinds = ["section", "taxonomy", "sitemap", "robotsTXT", "404"]
-# "taxonomy" is meant: the list of all categories; each category's own page ("term") keeps its feed.
-ignoreErrors = ["error-disable-taxonomy"]
-[taxonomies]
-  category = "categories"
-[outputs]
-  home = ["RSS"]
-  term = ["RSS"]
-# The posts are listed in the feeds but get no page of their own.
-[[cascade]]
-  [cascade._build]
-    render = "never"
-    list = "always"
-  [cascade._target]
-    kind = "page"
-[markup.goldmark.renderer]
-  unsafe = true
-EOF
-# One RSS 2.0 template for the home page (every post) and each category: the newest 50 items with the excerpt as
-# description and the full HTML as content:encoded, as the app's RSS carries them.
-cat >"$SITE/layouts/_default/rss.xml" <<'EOF'
-{{- $pages := .Pages -}}
-{{- if .IsHome }}{{ $pages = .Site.RegularPages }}{{ end -}}
-{{- printf "<?xml version=\"1.0\" encoding=\"utf-8\"?>" | safeHTML }}
-<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/">
-<channel>
-<title>{{ .Title }}</title>
-<link>{{ .Permalink }}</link>
-<description>Posts in {{ .Title }}</description>
-<atom:link href="{{ .Permalink }}index.xml" rel="self" type="application/rss+xml"/>
-{{- range first 50 $pages.ByDate.Reverse }}
-<item>
-<title>{{ .Title }}</title>
-<link>{{ with .Params.link }}{{ . }}{{ else }}{{ .Permalink }}{{ end }}</link>
-<guid isPermaLink="false">{{ .Params.guid }}</guid>
-<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" }}</pubDate>
-<description>{{ .Params.summary }}</description>
-<content:encoded>{{ .Content | html }}</content:encoded>
-{{- range .Params.categories }}
-<category>{{ . }}</category>
-{{- end }}
-</item>
-{{- end }}
-</channel>
-</rss>
-EOF
-HUGO_MS=()
-for run in $(seq 1 "$HUGO_RUNS"); do
-    rm -rf "$WORK/hugo-out"
-    (cd "$SITE" && timeout 300 hugo --quiet=false --destination "$WORK/hugo-out" --cleanDestinationDir) >"$WORK/hugo-$run.log" 2>&1 \
-        || { tail -n 20 "$WORK/hugo-$run.log" >&2; die "hugo failed"; }
-    ms=$(sed -n 's/^Total in \([0-9.]*\) ms.*/\1/p' "$WORK/hugo-$run.log")
-    [[ -n $ms ]] || { cat "$WORK/hugo-$run.log" >&2; die "hugo printed no 'Total in'"; }
-    HUGO_MS+=("$ms")
-    log "hugo run $run: $(find "$WORK/hugo-out" -name '*.xml' | wc -l) RSS files in $ms ms"
-done
-HUGO_FEEDS=$(find "$WORK/hugo-out" -name '*.xml' | wc -l)
-grep -q '<content:encoded>' "$WORK/hugo-out/categories/topic-001/index.xml" || die "Hugo's category feed lacks the content"
-[[ $(grep -c '<item>' "$WORK/hugo-out/categories/topic-001/index.xml") == 50 ]] || die "Hugo's category feed does not hold 50 items"
+for run in $(seq $(( FULL_RUNS + 1 )) "$HUGO_RUNS"); do hugo_run "$run"; done
 
 # ---------------------------------------------------------------------------- 100,000 posts
 PEAK_100K_MB=n/a; FULL_100K_MS=n/a; FEEDS_100K=n/a; FILES_100K=n/a
