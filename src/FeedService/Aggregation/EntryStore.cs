@@ -9,6 +9,7 @@ public sealed record IncomingEntry(
     string Key, string ContentHash, string Title, string Summary, string Content, string? Author, string? Link,
     DateTimeOffset Published, DateTimeOffset? Updated);
 
+/// <summary>What a poll did with a feed's entries: how many it saw, added and updated.</summary>
 public sealed record IngestResult(int Seen, int Added, int Updated);
 
 /// <summary>Stores a source's entries as posts: one post per upstream identity, updated in place when the entry changes.</summary>
@@ -60,10 +61,10 @@ public sealed class EntryStore(Db db)
     }
 
     /// <summary>
-    /// Adds new entries and updates changed ones, in one transaction. Entries whose post the publisher deleted
-    /// are skipped; entries that vanished upstream are left alone.
+    /// Adds new entries and updates changed ones, in one transaction, and returns how many of each. Entries whose post
+    /// the publisher deleted are skipped; entries that vanished upstream are left alone.
     /// </summary>
-    public async Task<IngestResult> IngestAsync(Source source, string? sourceTitle, IReadOnlyList<IncomingEntry> entries, DateTimeOffset now, CancellationToken ct)
+    public async Task<(int Added, int Updated)> IngestAsync(Source source, string? sourceTitle, IReadOnlyList<IncomingEntry> entries, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -98,6 +99,6 @@ public sealed class EntryStore(Db db)
             }
         }
         await tx.CommitAsync(ct);
-        return new IngestResult(entries.Count, added, updated);
+        return (added, updated);
     }
 }

@@ -65,7 +65,8 @@ public sealed class SourcePoller(
             var stored = await entries.StoredHashesAsync(source.Id, identified.Select(e => e.Key), ct);
             var incoming = identified.Where(e => !(stored.TryGetValue(e.Key, out var hash) && hash == e.Hash))
                 .Select(e => normalizer.Normalize(e.Item, e.Key, e.Hash, now)).ToList();
-            ingest = await entries.IngestAsync(source, feed.Title ?? source.Title, incoming, now, ct) with { Seen = feed.Items.Count };
+            var (added, updated) = await entries.IngestAsync(source, feed.Title ?? source.Title, incoming, now, ct);
+            ingest = new IngestResult(feed.Items.Count, added, updated);
             if (ingest.Added + ingest.Updated > 0) await changes.ChangedAsync(source.Categories, ct);
             if (!pushed) await subscriber.EnsureSubscribedAsync(source, feed, ct);
         }

@@ -84,20 +84,11 @@ static int Measure(List<(string Name, byte[] Bytes, Uri Url, string ContentType)
     var times = modes.Select(_ => new List<(double Wall, double Cpu)>()).ToArray();
     using var self = Process.GetCurrentProcess();
     for (var rep = 0; rep < reps; rep++)
-    {
         for (var m = 0; m < modes.Length; m++)
         {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            self.Refresh();
-            var cpu = self.TotalProcessorTime;
-            var sw = Stopwatch.StartNew();
-            modes[m].Pass();
-            var wall = sw.Elapsed.TotalSeconds;
-            self.Refresh();
-            times[m].Add((wall, (self.TotalProcessorTime - cpu).TotalSeconds));
+            var pass = modes[m].Pass;
+            times[m].Add(Timed(self, () => pass()));
         }
-    }
     for (var m = 0; m < modes.Length; m++)
     {
         Console.WriteLine($"mode {modes[m].Name} {string.Join(' ', times[m].Select(t => t.Wall.ToString("F4", CultureInfo.InvariantCulture)))}");
@@ -129,19 +120,26 @@ static int Breakdown(List<(string Name, byte[] Bytes, Uri Url, string ContentTyp
     var times = stages.Select(_ => new List<double>()).ToArray();
     for (var rep = 0; rep < reps; rep++)
         for (var s = 0; s < stages.Length; s++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            self.Refresh();
-            var cpu = self.TotalProcessorTime;
-            stages[s].Pass();
-            self.Refresh();
-            times[s].Add((self.TotalProcessorTime - cpu).TotalSeconds);
-        }
+            times[s].Add(Timed(self, stages[s].Pass).Cpu);
     Console.WriteLine($"bodies {bodies.Count} chars {bodies.Sum(b => (long)b.Html.Length)} items {items.Count}");
     for (var s = 0; s < stages.Length; s++)
         Console.WriteLine($"stage {stages[s].Name} median_cpu_s {Median(times[s]).ToString("F3", CultureInfo.InvariantCulture)}");
     return 0;
+}
+
+// One timed pass, after a full collection so that no earlier pass's garbage is collected on its time: wall seconds and
+// this process's CPU seconds (all threads, GC included).
+static (double Wall, double Cpu) Timed(Process self, Action pass)
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    self.Refresh();
+    var cpu = self.TotalProcessorTime;
+    var sw = Stopwatch.StartNew();
+    pass();
+    var wall = sw.Elapsed.TotalSeconds;
+    self.Refresh();
+    return (wall, (self.TotalProcessorTime - cpu).TotalSeconds);
 }
 
 static double Median(List<double> values)

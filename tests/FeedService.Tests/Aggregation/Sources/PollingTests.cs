@@ -176,7 +176,8 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.Equal(2, created.GetProperty("poll").GetProperty("itemsAdded").GetInt32());
         var id = created.GetProperty("source").GetProperty("id").GetInt64();
 
-        // Unchanged entries are skipped before sanitizing, and never written: a post changed behind the poller's back stays.
+        // An unchanged entry is never written again (the poller now skips it before sanitizing; this guards what that
+        // must not change): a post changed behind the poller's back stays, every item is still counted as seen.
         await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_app.DatabasePath};Pooling=false"))
         {
             await c.OpenAsync();
