@@ -13,7 +13,7 @@ public sealed record IncomingEntry(
 public sealed record IngestResult(int Seen, int Added, int Updated);
 
 /// <summary>Stores a source's entries as posts: one post per upstream identity, updated in place when the entry changes.</summary>
-public sealed class EntryStore(Db db)
+public sealed class EntryStore(Db db, PostIds ids)
 {
     private const string SelectTombstone = "SELECT COUNT(*) FROM source_tombstones WHERE source_id = @SourceId AND entry_key = @Key";
 
@@ -23,11 +23,10 @@ public sealed class EntryStore(Db db)
         """;
 
     private const string Insert = """
-        INSERT INTO posts (guid, title, summary, content, author, link, status, published_at, updated_at, created_at,
+        INSERT INTO posts (id, guid, title, summary, content, author, link, status, published_at, updated_at, created_at,
                            source_id, source_url, source_title, source_entry_key, source_content_hash)
-        VALUES (@Guid, @Title, @Summary, @Content, @Author, @Link, 'published', @Published, @Updated, @Now,
+        VALUES (@Id, @Guid, @Title, @Summary, @Content, @Author, @Link, 'published', @Published, @Updated, @Now,
                 @SourceId, @SourceUrl, @SourceTitle, @Key, @ContentHash)
-        RETURNING id
         """;
 
     private const string LinkCategories = """
@@ -66,19 +65,25 @@ public sealed class EntryStore(Db db)
     /// </summary>
     public async Task<(int Added, int Updated)> IngestAsync(Source source, string? sourceTitle, IReadOnlyList<IncomingEntry> entries, DateTimeOffset now, CancellationToken ct)
     {
+        var distinct = entries.DistinctBy(e => e.Key).ToList();
+        // Ids for the entries not stored yet are taken before the transaction (taking them may write).
+        var stored = await StoredHashesAsync(source.Id, distinct.Select(e => e.Key), ct);
+        var newIds = new Queue<long>(await ids.TakeAsync(distinct.Count(e => !stored.ContainsKey(e.Key)), ct));
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         int added = 0, updated = 0;
-        foreach (var entry in entries.DistinctBy(e => e.Key))
+        foreach (var entry in distinct)
         {
             var keyArgs = new { SourceId = source.Id, entry.Key };
             if (await c.ExecuteScalarAsync<long>(new CommandDefinition(SelectTombstone, keyArgs, tx, cancellationToken: ct)) > 0) continue;
             var existing = await c.QuerySingleOrDefaultAsync<Existing>(new CommandDefinition(SelectExisting, keyArgs, tx, cancellationToken: ct));
             if (existing is null)
             {
-                var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(Insert, new
+                // Only an entry added by another ingest of this source between the two reads could find none.
+                if (!newIds.TryDequeue(out var id)) throw new InvalidOperationException($"Entry {entry.Key} of {source.Url} appeared during its own ingest");
+                await c.ExecuteAsync(new CommandDefinition(Insert, new
                 {
-                    Guid = $"urn:uuid:{Guid.NewGuid()}", entry.Title, entry.Summary, entry.Content, entry.Author, entry.Link,
+                    Id = id, Guid = $"urn:uuid:{Guid.NewGuid()}", entry.Title, entry.Summary, entry.Content, entry.Author, entry.Link,
                     entry.Published, Updated = entry.Updated ?? entry.Published, Now = now,
                     SourceId = source.Id, SourceUrl = source.Url, SourceTitle = sourceTitle, entry.Key, entry.ContentHash,
                 }, tx, cancellationToken: ct));

@@ -19,8 +19,9 @@ public static class ApiKeySetup
             var path = Path.Combine(Path.GetDirectoryName(sp.GetRequiredService<Db>().FilePath)!, "api-key");
             if (!File.Exists(path))
             {
-                File.WriteAllText(path, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)) + "\n");
-                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                // Durably: a key file lost or emptied by a power cut would lock the publisher out (a new key, unknown to them).
+                DurableFile.Write(path, System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)) + "\n"),
+                    UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("FeedService.Api.Auth")
                 .LogWarning("No FeedService:Auth:ApiKeys configured; writes accept the generated key in {KeyFile}", path);

@@ -4,7 +4,7 @@ using FeedService.Storage;
 
 namespace FeedService.Posts;
 
-public sealed class PostStore(Db db, TimeProvider clock)
+public sealed class PostStore(Db db, PostIds ids, TimeProvider clock)
 {
     private const string Columns = """
         p.id AS Id, p.guid AS Guid, p.title AS Title, p.summary AS Summary, p.content AS Content,
@@ -14,22 +14,23 @@ public sealed class PostStore(Db db, TimeProvider clock)
         """;
 
     private const string Insert = """
-        INSERT INTO posts (guid, title, summary, content, author, link, status, published_at, updated_at, created_at)
-        VALUES (@Guid, @Title, @Summary, @Content, @Author, @Link, @Status, @PublishedAt, @PublishedAt, @Now)
-        RETURNING id
+        INSERT INTO posts (id, guid, title, summary, content, author, link, status, published_at, updated_at, created_at)
+        VALUES (@Id, @Guid, @Title, @Summary, @Content, @Author, @Link, @Status, @PublishedAt, @PublishedAt, @Now)
         """;
 
     public async Task<Post> CreateAsync(PostInput input, CancellationToken ct = default)
     {
+        var id = await ids.NextAsync(ct);
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var args = new
         {
+            Id = id,
             Guid = $"urn:uuid:{System.Guid.NewGuid()}",
             input.Title, input.Summary, input.Content, input.Author, input.Link, input.Status, input.PublishedAt,
             Now = clock.GetUtcNow(),
         };
-        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(Insert, args, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(Insert, args, tx, cancellationToken: ct));
         await LinkCategoriesAsync(c, tx, id, input.Categories, ct);
         await tx.CommitAsync(ct);
         return (await GetAsync(c, id, ct))!;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using FeedService.Options;
+using FeedService.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Publishing;
@@ -8,18 +9,17 @@ namespace FeedService.Publishing;
 /// <summary>
 /// The feeds/ folder: every current document beside its precompressed .gz and .br copies (archive pages are rendered
 /// when asked for, see <see cref="ArchiveIndex"/>). Files are replaced
-/// atomically (temp file in the same folder, then renamed), and only when their bytes change,
+/// durably (<see cref="DurableFile"/>: temp file, synced, renamed, folder synced), and only when their bytes change,
 /// so a reader never sees half a file and an unchanged feed keeps its ETag and Last-Modified.
 /// </summary>
 public sealed class FeedFiles
 {
     public static readonly string[] Extensions = ["rss", "atom", "json"];
-    private const string TempSuffix = ".tmp";
 
     public FeedFiles(IOptions<FeedsOptions> options, IHostEnvironment env)
     {
         Folder = Path.GetFullPath(Path.Combine(env.ContentRootPath, options.Value.OutputPath));
-        Directory.CreateDirectory(Folder);
+        DurableFile.CreateDirectory(Folder);
     }
 
     public string Folder { get; }
@@ -37,12 +37,11 @@ public sealed class FeedFiles
     public bool WriteIfChanged(string fileName, ReadOnlySpan<byte> bytes)
     {
         var path = PathOf(fileName);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        DurableFile.CreateDirectory(Path.GetDirectoryName(path)!);
         if (SameBytes(path, bytes) && CompleteSet(path)) return false;
-        // Compressed copies first, the document last: whoever watches the document sees a complete set.
-        WriteAtomically(path + ".gz", Gzip(bytes));
-        WriteAtomically(path + ".br", Brotli(bytes));
-        WriteAtomically(path, bytes);
+        // Compressed copies first, the document last: whoever watches the document sees a complete set. Each is synced to
+        // disk before the renames, so a power cut leaves every file of the set old or new, whole.
+        DurableFile.WriteAll([(path + ".gz", Gzip(bytes).ToArray()), (path + ".br", Brotli(bytes).ToArray()), (path, bytes.ToArray())]);
         Changed?.Invoke(fileName);
         return true;
     }
@@ -57,9 +56,7 @@ public sealed class FeedFiles
     {
         var path = PathOf(fileName);
         var existed = File.Exists(path);
-        File.Delete(path);
-        File.Delete(path + ".gz");
-        File.Delete(path + ".br");
+        DurableFile.DeleteAll([path + ".gz", path + ".br", path]);
         if (existed) Changed?.Invoke(fileName);
         return existed;
     }
@@ -89,7 +86,7 @@ public sealed class FeedFiles
     /// <summary>Temp files left by a process that died mid-write: never served, safe to remove.</summary>
     public void RemoveLeftoverTempFiles()
     {
-        foreach (var temp in Directory.EnumerateFiles(Folder, "." + "*" + TempSuffix, SearchOption.AllDirectories)) File.Delete(temp);
+        foreach (var temp in Directory.EnumerateFiles(Folder, "." + "*" + DurableFile.TempSuffix, SearchOption.AllDirectories)) File.Delete(temp);
     }
 
     /// <summary>
@@ -132,28 +129,6 @@ public sealed class FeedFiles
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
-    {
-        // The temp file sits in the target's own folder, so the rename never crosses file systems.
-        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
-        try
-        {
-            // Not flushed to disk: the rename alone keeps readers from seeing half a file, and after a crash the first run
-            // of the next start renders every feed again and rewrites any file whose bytes differ. An fsync per file cost
-            // ~6 ms here, three files per document: most of a full regeneration.
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
-            {
-                stream.Write(bytes);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
         }
     }
 

@@ -8,21 +8,26 @@ namespace FeedService.Storage;
 public sealed class Db
 {
     private readonly string _connectionString;
-    private readonly int _busyTimeoutMs;
+    private readonly string _pragmas;
 
     public Db(IOptions<StorageOptions> options, IHostEnvironment env)
     {
         FilePath = Path.GetFullPath(Path.Combine(env.ContentRootPath, options.Value.DatabasePath));
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        _busyTimeoutMs = options.Value.BusyTimeoutMs;
+        // Synced up the tree: a database created in a folder that a power cut then forgets is a database lost.
+        DurableFile.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        var busyTimeoutMs = options.Value.BusyTimeoutMs;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             ForeignKeys = true,
-            DefaultTimeout = Math.Max(1, _busyTimeoutMs / 1000),
+            DefaultTimeout = Math.Max(1, busyTimeoutMs / 1000),
         }.ToString();
+        // busy_timeout makes a writer wait for another writer instead of failing with SQLITE_BUSY. In WAL mode, FULL syncs
+        // the log at every commit (a 201 survives a power cut); NORMAL only at checkpoints (see StorageOptions.Synchronous).
+        var synchronous = options.Value.Synchronous == SynchronousMode.Normal ? "NORMAL" : "FULL";
+        _pragmas = FormattableString.Invariant($"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = {synchronous};");
     }
 
     public string FilePath { get; }
@@ -32,8 +37,20 @@ public sealed class Db
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         using var pragma = connection.CreateCommand();
-        // busy_timeout makes a writer wait for another writer instead of failing with SQLITE_BUSY.
-        pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = NORMAL;";
+        pragma.CommandText = _pragmas;
+        await pragma.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    /// <summary>
+    /// A connection whose commits are synced to disk whatever FeedService:Storage:Synchronous says, for the few writes that
+    /// must survive a power cut even when the operator traded durability for speed (reserving ids).
+    /// </summary>
+    public async Task<SqliteConnection> OpenSyncedAsync(CancellationToken ct = default)
+    {
+        var connection = await OpenAsync(ct);
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = FULL";
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
     }

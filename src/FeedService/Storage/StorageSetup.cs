@@ -12,6 +12,7 @@ public static class StorageSetup
         services.AddSingleton<Db>();
         services.AddSingleton<Migrator>();
         services.AddSingleton<CategoryStore>();
+        services.AddSingleton<PostIds>();
         services.AddSingleton<PostStore>();
         services.AddSingleton<DemoSeeder>();
         return services;

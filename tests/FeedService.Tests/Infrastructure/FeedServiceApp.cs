@@ -19,7 +19,8 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
     public const string BaseUrl = "http://feeds.example.test";
 
     public FeedServiceApp(string? folder = null, FakeTimeProvider? clock = null, bool seedDemo = false, int itemsPerFeed = 50,
-        IReadOnlyDictionary<string, string>? settings = null, bool realHttp = false)
+        IReadOnlyDictionary<string, string>? settings = null, bool realHttp = false,
+        bool configuredApiKey = true)
     {
         Settings = settings ?? new Dictionary<string, string>();
         if (realHttp)
@@ -33,6 +34,7 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
         Clock = clock;
         SeedDemo = seedDemo;
         ItemsPerFeed = itemsPerFeed;
+        ConfiguredApiKey = configuredApiKey;
     }
 
     public string Folder { get; }
@@ -43,6 +45,8 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
     private bool SeedDemo { get; }
     private IReadOnlyDictionary<string, string> Settings { get; }
     private int ItemsPerFeed { get; }
+    /// <summary>False: no key is configured, so the app generates one into data/api-key as on a first start.</summary>
+    private bool ConfiguredApiKey { get; }
     public string FeedsFolder => Path.Combine(Folder, "feeds");
     public string DatabasePath => Path.Combine(Folder, "data", "feedservice.db");
 
@@ -52,7 +56,7 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
         builder.UseSetting("FeedService:Storage:DatabasePath", DatabasePath);
         builder.UseSetting("FeedService:Feeds:OutputPath", FeedsFolder);
         builder.UseSetting("FeedService:Feeds:ItemsPerFeed", ItemsPerFeed.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("FeedService:Auth:ApiKeys:0", ApiKey);
+        if (ConfiguredApiKey) builder.UseSetting("FeedService:Auth:ApiKeys:0", ApiKey);
         builder.UseSetting("FeedService:Site:BaseUrl", PublicBaseUrl);
         builder.UseSetting("FeedService:Demo:Seed", SeedDemo ? "true" : "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
