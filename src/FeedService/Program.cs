@@ -1,12 +1,14 @@
 using FeedService.Aggregation;
 using FeedService.Api;
 using FeedService.Categories;
-using FeedService.Options;
+using FeedService.Content;
+using FeedService.Demo;
 using FeedService.Posts;
 using FeedService.Publishing;
 using FeedService.Serving;
 using FeedService.Serving.Embed;
 using FeedService.Serving.Pages;
+using FeedService.Site;
 using FeedService.Storage;
 using FeedService.WebSub;
 using FeedService.WebSub.Hub;
@@ -18,17 +20,22 @@ if (args is ["inspect", .. var inspectArgs]) return await InspectCommand.RunAsyn
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Each folder registers its own types and options; the order is the folders' layers, bottom first (docs/architecture.md).
 builder.Services.TryAddSingleton(TimeProvider.System);
-builder.Services.AddFeedServiceOptions();
+builder.Services.AddSite();
 builder.Services.AddStorage();
+builder.Services.AddContent();
 builder.Services.AddApiKeys();
 builder.Services.AddWriteRateLimits();
+builder.Services.AddCategories();
+builder.Services.AddPosts();
 builder.Services.AddPublishing();
-builder.Services.AddAggregation();
-builder.Services.AddWebSubHub();
-builder.Services.AddWebSubClients();
+builder.Services.AddFeedServing();
 builder.Services.AddSitePages();
 builder.Services.AddEmbedWidgets();
+builder.Services.AddAggregation();
+builder.Services.AddWebSub();
+builder.Services.AddDemo();
 builder.Services.AddQuartz(q =>
 {
     // Scheduler names are process-wide in Quartz; a unique one lets several apps share a process (tests).
@@ -50,16 +57,16 @@ builder.WebHost.ConfigureKestrel(k =>
 
 var app = builder.Build();
 
-// Feed documents in memory are answered first (200/304): pollers make most requests, and they need none of what follows.
-app.UseFeedResponses();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRejectedRequestLogging();
-// Explicit, so routing runs after the feed fast path (by default it would run before every middleware).
+// Everything under /feeds/ is answered here, before routing: pollers make most requests, and they need no routing.
+app.UseFeeds();
 app.UseRouting();
 app.UseRateLimiter();
 
-await app.Services.PrepareDatabaseAsync();
+await app.Services.MigrateDatabaseAsync();
+await app.Services.SeedDemoAsync();
 // Resolved now so a generated key (when none is configured) is written and logged at start, not at the first write.
 _ = app.Services.GetRequiredService<ApiKeys>();
 
@@ -69,7 +76,6 @@ app.MapPostsApi();
 app.MapSourcesApi();
 app.MapWebSubHub();
 app.MapWebSubCallback();
-app.MapFeeds();
 app.MapHealth();
 app.MapSitePages();
 app.MapSiteAssets();

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Dapper;
 using FeedService.Categories;
-using FeedService.Options;
 using FeedService.Posts;
 using FeedService.Storage;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using FeedService.Aggregation.Fetching;
-using FeedService.Options;
 using Microsoft.Extensions.Options;
 using Quartz;
 

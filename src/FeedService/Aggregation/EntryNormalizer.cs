@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using FeedService.Aggregation.Parsing;
+using FeedService.Content;
 using FeedService.Publishing;
 
 namespace FeedService.Aggregation;

@@ -2,8 +2,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using FeedService.Aggregation.Fetching;
 using FeedService.Aggregation.Parsing;
-using FeedService.Options;
-using FeedService.Publishing;
+using FeedService.Content;
+using FeedService.Site;
 
 namespace FeedService.Aggregation;
 
@@ -34,9 +34,9 @@ public static class InspectCommand
         }
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddFeedServiceOptions();
+        builder.Services.AddSite();
         builder.Services.AddFeedFetching();
-        builder.Services.AddSingleton<HtmlContent>();
+        builder.Services.AddContent();
         using var host = builder.Build();
         try
         {

@@ -1,4 +1,3 @@
-using FeedService.Options;
 
 namespace FeedService.Aggregation;
 

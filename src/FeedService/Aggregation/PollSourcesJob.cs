@@ -1,4 +1,3 @@
-using FeedService.Options;
 using Microsoft.Extensions.Options;
 using Quartz;
 

@@ -1,7 +1,7 @@
 using FeedService.Aggregation.Fetching;
 using FeedService.Aggregation.Parsing;
-using FeedService.Options;
 using FeedService.Publishing;
+using FeedService.WebSub;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Aggregation;

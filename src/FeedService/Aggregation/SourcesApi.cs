@@ -3,7 +3,7 @@ using FeedService.Aggregation.Fetching;
 using FeedService.Aggregation.Parsing;
 using FeedService.Api;
 using FeedService.Categories;
-using FeedService.Options;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Aggregation;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using FeedService.Options;
 using FeedService.Storage;
 using Microsoft.Extensions.Options;
 
@@ -11,8 +10,12 @@ public static class ApiKeySetup
     /// The configured keys; when none are configured, a random key generated on first start and kept in
     /// "api-key" beside the database, so a fresh install is never writable by anyone without that file.
     /// </summary>
-    public static IServiceCollection AddApiKeys(this IServiceCollection services) =>
-        services.AddSingleton(sp =>
+    public static IServiceCollection AddApiKeys(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .Validate(o => o.ApiKeys.All(k => k.Trim().Length >= 16), "FeedService:Auth:ApiKeys entries must be at least 16 characters")
+            .ValidateOnStart();
+        return services.AddSingleton(sp =>
         {
             var configured = sp.GetRequiredService<IOptions<AuthOptions>>().Value.ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).ToList();
             if (configured.Count > 0) return new ApiKeys(configured);
@@ -27,4 +30,5 @@ public static class ApiKeySetup
                 .LogWarning("No FeedService:Auth:ApiKeys configured; writes accept the generated key in {KeyFile}", path);
             return new ApiKeys([File.ReadAllText(path).Trim()]);
         });
+    }
 }

@@ -1,6 +1,5 @@
 using FeedService.Api;
-using FeedService.Options;
-using FeedService.Publishing;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Categories;
@@ -34,7 +33,7 @@ public static class CategoriesApi
             ? TypedResults.Ok(Output(category, site.Value))
             : Problems.NotFound($"There is no category '{slug}'.");
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, CategoryStore store, FeedChanges changes, IOptions<SiteOptions> site, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpRequest request, CategoryStore store, IContentChanges changes, IOptions<SiteOptions> site, CancellationToken ct)
     {
         var (input, error) = await JsonBody.ReadAsync<CategoryInput>(request, ct);
         if (error is not null) return error;
@@ -46,7 +45,7 @@ public static class CategoriesApi
         return TypedResults.Created($"/api/categories/{created.Slug}", Output(created, site.Value));
     }
 
-    private static async Task<IResult> UpdateAsync(string slug, HttpRequest request, CategoryStore store, FeedChanges changes, IOptions<SiteOptions> site, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string slug, HttpRequest request, CategoryStore store, IContentChanges changes, IOptions<SiteOptions> site, CancellationToken ct)
     {
         if (!Slugs.IsValid(slug) || await store.FindAsync(slug, ct) is null) return Problems.NotFound($"There is no category '{slug}'.");
         var (input, error) = await JsonBody.ReadAsync<CategoryInput>(request, ct);
@@ -58,17 +57,15 @@ public static class CategoriesApi
         var updated = await store.UpdateAsync(slug, input.Name!.Trim(), input.Description?.Trim() ?? "", ct);
         if (updated is null) return Problems.NotFound($"There is no category '{slug}'.");
         // Items carry their categories' names, so a rename reaches every feed that holds one of its posts.
-        changes.MarkEverythingDirty();
-        await changes.RequestRunAsync(ct);
+        await changes.EverythingChangedAsync(ct);
         return TypedResults.Ok(Output(updated, site.Value));
     }
 
-    private static async Task<IResult> DeleteAsync(string slug, CategoryStore store, FeedChanges changes, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string slug, CategoryStore store, IContentChanges changes, CancellationToken ct)
     {
         if (!Slugs.IsValid(slug) || !await store.DeleteAsync(slug, ct)) return Problems.NotFound($"There is no category '{slug}'.");
         // Its posts stay (in their other categories and in "all"); its feed files are removed by the next run.
-        changes.MarkEverythingDirty();
-        await changes.RequestRunAsync(ct);
+        await changes.EverythingChangedAsync(ct);
         return TypedResults.NoContent();
     }
 

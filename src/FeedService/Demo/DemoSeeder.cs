@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using FeedService.Categories;
-using FeedService.Options;
 using FeedService.Posts;
 using FeedService.Storage;
 using Microsoft.Extensions.Options;
@@ -13,7 +12,7 @@ namespace FeedService.Demo;
 /// On the first start with an empty database, fills the category the product was imagined for
 /// (shared/seed's "Category Archives: HM Probation Inspectorate" page), so a newcomer sees real feeds at once.
 /// </summary>
-public sealed class DemoSeeder(Db db, CategoryStore categories, PostStore posts, IOptions<DemoOptions> options, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(Db db, CategoryStore categories, PostAuthoring posts, IOptions<DemoOptions> options, ILogger<DemoSeeder> logger)
 {
     private sealed record DemoCategory(string Slug, string Name, string Description);
     private sealed record DemoPost(string Title, string PublishedAt, string Summary, string Content, string Author);

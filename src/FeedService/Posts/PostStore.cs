@@ -4,7 +4,7 @@ using FeedService.Storage;
 
 namespace FeedService.Posts;
 
-public sealed class PostStore(Db db, PostIds ids, TimeProvider clock)
+public sealed class PostStore(Db db, TimeProvider clock)
 {
     private const string Columns = """
         p.id AS Id, p.guid AS Guid, p.title AS Title, p.summary AS Summary, p.content AS Content,
@@ -18,9 +18,9 @@ public sealed class PostStore(Db db, PostIds ids, TimeProvider clock)
         VALUES (@Id, @Guid, @Title, @Summary, @Content, @Author, @Link, @Status, @PublishedAt, @PublishedAt, @Now)
         """;
 
-    public async Task<Post> CreateAsync(PostInput input, CancellationToken ct = default)
+    /// <summary>Stores a new post under <paramref name="id"/>, taken from <see cref="PostIds"/>.</summary>
+    public async Task<Post> CreateAsync(long id, PostInput input, CancellationToken ct = default)
     {
-        var id = await ids.NextAsync(ct);
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var args = new

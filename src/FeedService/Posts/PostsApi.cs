@@ -1,7 +1,6 @@
 using System.Globalization;
 using FeedService.Api;
 using FeedService.Categories;
-using FeedService.Publishing;
 
 namespace FeedService.Posts;
 
@@ -33,7 +32,7 @@ public static class PostsApi
     }
 
     /// <summary>Drafts and scheduled posts are shown only to a caller with a valid key.</summary>
-    private static async Task<IResult> ListAsync(HttpRequest request, PostStore store, ApiKeys keys, FeedModelBuilder links,
+    private static async Task<IResult> ListAsync(HttpRequest request, PostStore store, ApiKeys keys, PostLinks links,
         string? category, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -46,7 +45,7 @@ public static class PostsApi
         return TypedResults.Ok(new PostPage(items.Select(i => Output(i, links)).ToList(), p, size, total));
     }
 
-    private static async Task<IResult> GetAsync(long id, HttpRequest request, PostStore store, ApiKeys keys, FeedModelBuilder links, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> GetAsync(long id, HttpRequest request, PostStore store, ApiKeys keys, PostLinks links, TimeProvider clock, CancellationToken ct)
     {
         var post = await store.GetAsync(id, ct);
         if (post is null || (!post.IsVisibleAt(clock.GetUtcNow()) && !keys.IsAuthorized(request)))
@@ -54,35 +53,28 @@ public static class PostsApi
         return TypedResults.Ok(Output(post, links));
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, PostStore store, CategoryStore categories, FeedChanges changes,
-        FeedModelBuilder links, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpRequest request, PostAuthoring authoring, CategoryStore categories,
+        PostLinks links, TimeProvider clock, CancellationToken ct)
     {
         var (input, error) = await ReadAsync(request, categories, clock, ct);
         if (error is not null) return error;
-        var post = await store.CreateAsync(input!, ct);
-        await changes.ChangedAsync(post.Categories, ct);
+        var post = await authoring.CreateAsync(input!, ct);
         return TypedResults.Created($"/api/posts/{post.Id}", Output(post, links));
     }
 
-    private static async Task<IResult> UpdateAsync(long id, HttpRequest request, PostStore store, CategoryStore categories, FeedChanges changes,
-        FeedModelBuilder links, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(long id, HttpRequest request, PostStore store, PostAuthoring authoring, CategoryStore categories,
+        PostLinks links, TimeProvider clock, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is null) return Problems.NotFound($"There is no post {id}.");
         var (input, error) = await ReadAsync(request, categories, clock, ct);
         if (error is not null) return error;
-        var result = await store.UpdateAsync(id, input!, ct);
-        if (result is not { } updated) return Problems.NotFound($"There is no post {id}.");
-        await changes.ChangedAsync(updated.Post.Categories.Concat(updated.PreviousCategories), ct);
-        return TypedResults.Ok(Output(updated.Post, links));
+        return await authoring.UpdateAsync(id, input!, ct) is { } updated
+            ? TypedResults.Ok(Output(updated, links))
+            : Problems.NotFound($"There is no post {id}.");
     }
 
-    private static async Task<IResult> DeleteAsync(long id, PostStore store, FeedChanges changes, CancellationToken ct)
-    {
-        var categories = await store.DeleteAsync(id, ct);
-        if (categories is null) return Problems.NotFound($"There is no post {id}.");
-        await changes.ChangedAsync(categories, ct);
-        return TypedResults.NoContent();
-    }
+    private static async Task<IResult> DeleteAsync(long id, PostAuthoring authoring, CancellationToken ct) =>
+        await authoring.DeleteAsync(id, ct) ? TypedResults.NoContent() : Problems.NotFound($"There is no post {id}.");
 
     private static async Task<(PostInput? Input, IResult? Error)> ReadAsync(HttpRequest request, CategoryStore categories, TimeProvider clock, CancellationToken ct)
     {
@@ -132,7 +124,7 @@ public static class PostsApi
 
     private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
-    public static PostOutput Output(Post p, FeedModelBuilder links)
+    public static PostOutput Output(Post p, PostLinks links)
     {
         var url = links.PermalinkOf(p.Id);
         return new(p.Id, p.Guid, p.Title, p.Summary, p.Content, p.Author, p.Categories, p.Status, p.PublishedAt, p.UpdatedAt, p.CreatedAt, p.Link ?? url, url);

@@ -1,3 +1,4 @@
+using FeedService.Categories;
 using Quartz;
 
 namespace FeedService.Publishing;
@@ -7,35 +8,32 @@ namespace FeedService.Publishing;
 /// asks for a run; while one run is already requested and not started, further requests are
 /// coalesced into it, so a burst of writes costs one regeneration, not one each.
 /// </summary>
-public sealed class FeedChanges(ISchedulerFactory schedulerFactory)
+public sealed class FeedChanges(ISchedulerFactory schedulerFactory) : IContentChanges
 {
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private bool _everything;
     private int _runRequested;
 
-    public void MarkDirty(IEnumerable<string> slugs)
+    /// <summary>Marks the slugs (and "all") dirty and asks the scheduler to regenerate now.</summary>
+    public Task ChangedAsync(IEnumerable<string> slugs, CancellationToken ct = default)
     {
         lock (_lock)
         {
             _dirty.UnionWith(slugs);
-            _dirty.Add(Categories.Slugs.All);
+            _dirty.Add(Slugs.All);
         }
-    }
-
-    public void MarkEverythingDirty()
-    {
-        lock (_lock) _everything = true;
-    }
-
-    /// <summary>Marks the slugs dirty and asks the scheduler to regenerate now.</summary>
-    public Task ChangedAsync(IEnumerable<string> slugs, CancellationToken ct = default)
-    {
-        MarkDirty(slugs);
         return RequestRunAsync(ct);
     }
 
-    public async Task RequestRunAsync(CancellationToken ct = default)
+    /// <summary>Marks every feed dirty and asks the scheduler to regenerate now.</summary>
+    public Task EverythingChangedAsync(CancellationToken ct = default)
+    {
+        lock (_lock) _everything = true;
+        return RequestRunAsync(ct);
+    }
+
+    private async Task RequestRunAsync(CancellationToken ct)
     {
         if (Interlocked.Exchange(ref _runRequested, 1) == 1) return;
         try

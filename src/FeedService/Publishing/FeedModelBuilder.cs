@@ -1,16 +1,18 @@
 using FeedService.Categories;
-using FeedService.Options;
+using FeedService.Content;
 using FeedService.Posts;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Publishing;
 
 /// <summary>Turns stored posts into the one neutral <see cref="FeedDocument"/> all writers render.</summary>
-/// <remarks>HTML is prepared through <paramref name="prepared"/> (the app's shared cache), else through a cache of its own over <paramref name="html"/>.</remarks>
-public sealed class FeedModelBuilder(IOptions<SiteOptions> site, HtmlContent html, WebSub.HubLinks hubs, PreparedHtmlCache? prepared = null)
+/// <remarks>
+/// A post's HTML is rendered as stored: it was sanitized, with its URLs made absolute, when it came in (PostAuthoring for
+/// posts written here, the ingest step for aggregated ones), so rendering never parses HTML.
+/// </remarks>
+public sealed class FeedModelBuilder(IOptions<SiteOptions> site, PostLinks links, FeedHubs hubs)
 {
-    private readonly PreparedHtmlCache _html = prepared ?? new PreparedHtmlCache(html);
-
     private static readonly string Generator = $"FeedService {typeof(FeedModelBuilder).Assembly.GetName().Version?.ToString(3)}";
 
     public FeedDocument ForCategory(Category category, IReadOnlyList<Post> posts, IReadOnlyDictionary<string, string> categoryNames, ArchivePosition? archive = null) =>
@@ -20,9 +22,6 @@ public sealed class FeedModelBuilder(IOptions<SiteOptions> site, HtmlContent htm
 
     public FeedDocument ForAll(string feedId, DateTimeOffset siteCreated, IReadOnlyList<Post> posts, IReadOnlyDictionary<string, string> categoryNames, ArchivePosition? archive = null) =>
         Build(Slugs.All, feedId, site.Value.Title, site.Value.Description, site.Value.Url(""), siteCreated, posts, categoryNames, archive);
-
-    /// <summary>The page a post links to when it names no link of its own.</summary>
-    public string PermalinkOf(long postId) => site.Value.Url($"posts/{postId}");
 
     private FeedDocument Build(string slug, string id, string title, string description, string home, DateTimeOffset whenEmpty,
         IReadOnlyList<Post> posts, IReadOnlyDictionary<string, string> categoryNames, ArchivePosition? archive)
@@ -39,9 +38,10 @@ public sealed class FeedModelBuilder(IOptions<SiteOptions> site, HtmlContent htm
 
     private FeedEntry Entry(Post post, IReadOnlyDictionary<string, string> categoryNames)
     {
-        var link = post.Link ?? PermalinkOf(post.Id);
-        var content = _html.Prepare(post.Content, link);
-        var summary = string.IsNullOrWhiteSpace(post.Summary) ? content : _html.Prepare(post.Summary, link);
+        var link = links.LinkOf(post);
+        // Cleaning XML-illegal characters is no sanitizing: a scan that returns the stored string as it is (it is clean).
+        var content = XmlText.Clean(post.Content);
+        var summary = string.IsNullOrWhiteSpace(post.Summary) ? content : XmlText.Clean(post.Summary);
         var author = string.IsNullOrWhiteSpace(post.Author) ? site.Value.DefaultAuthor : post.Author;
         var categories = post.Categories
             .Select(slug => new FeedCategory(slug, XmlText.Clean(categoryNames.GetValueOrDefault(slug, slug))))

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FeedService.Categories;
-using FeedService.Options;
 using FeedService.Posts;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -9,7 +8,8 @@ namespace FeedService.Publishing;
 
 /// <summary>
 /// One regeneration: renders the dirty categories (everything on the first run after start-up,
-/// plus any category whose scheduled post went live since the last run) and writes only changed files.
+/// plus any category whose scheduled post went live since the last run) and publishes the documents whose bytes changed
+/// to the <see cref="DocumentStore"/>, which serving, the WebSub hub and the feeds/ folder read.
 /// </summary>
 public sealed class FeedRegenerator(
     FeedChanges changes,
@@ -19,12 +19,11 @@ public sealed class FeedRegenerator(
     ArchiveIndex archive,
     SiteStore site,
     FeedModelBuilder models,
-    FeedFiles files,
+    DocumentStore documents,
     RegenerationStatus status,
     ISchedulerFactory schedulerFactory,
     IOptions<FeedsOptions> options,
     TimeProvider clock,
-    IEnumerable<IFeedChangeListener> listeners,
     ILogger<FeedRegenerator> logger) : IDisposable
 {
     private static readonly TriggerKey ScheduledPostTrigger = new("scheduled-post", "publishing");
@@ -60,12 +59,7 @@ public sealed class FeedRegenerator(
         try
         {
             everything |= firstRun;
-            if (firstRun)
-            {
-                files.RemoveLeftoverTempFiles();
-                files.RemoveArchiveFolder();
-            }
-            else
+            if (!firstRun)
             {
                 var (wentLive, any) = await posts.BecameVisibleAsync(_lastRunNow!.Value, now, ct);
                 dirty.UnionWith(wentLive);
@@ -75,12 +69,14 @@ public sealed class FeedRegenerator(
             var all = await categories.ListAsync(ct);
             var bySlug = all.ToDictionary(c => c.Slug, StringComparer.Ordinal);
             var names = all.ToDictionary(c => c.Slug, c => c.Name, StringComparer.Ordinal);
-            IEnumerable<string> targets = everything ? bySlug.Keys.Append(Slugs.All).Concat(files.Slugs()) : dirty;
+            IEnumerable<string> targets = everything ? bySlug.Keys.Append(Slugs.All).Concat(documents.All.Select(d => DocumentNames.SlugOf(d.Name))) : dirty;
 
             // Feeds are independent of each other: they are rendered side by side, one per core, and their changes
             // listed in slug order whatever order they finish in.
             var ordered = targets.Distinct().Order(StringComparer.Ordinal).ToList();
             results = new List<string>?[ordered.Count];
+            var published = new System.Collections.Concurrent.ConcurrentBag<PublishedDocument>();
+            var removed = new System.Collections.Concurrent.ConcurrentBag<string>();
             var renderedFeeds = 0;
             await Parallel.ForEachAsync(Enumerable.Range(0, ordered.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
@@ -90,21 +86,21 @@ public sealed class FeedRegenerator(
                     if (slug != Slugs.All && !bySlug.ContainsKey(slug))
                     {
                         // The category was deleted: its feeds and archive go too (404 from now on).
-                        results[i] = files.DeleteFeed(slug).Select(f => "-" + f).ToList();
+                        var gone = DocumentNames.Names(slug).Where(n => documents.Get(n) is not null).ToList();
+                        foreach (var name in gone) removed.Add(name);
+                        results[i] = gone.ConvertAll(f => "-" + f);
                         archive.Remove(slug);
                         return;
                     }
                     Interlocked.Increment(ref renderedFeeds);
-                    results[i] = await RenderFeedAsync(slug, bySlug.GetValueOrDefault(slug), names, now, everything, token);
+                    results[i] = await RenderFeedAsync(slug, bySlug.GetValueOrDefault(slug), names, now, everything, published, token);
                 });
             rendered = renderedFeeds;
             Collect(results, changed);
+            await documents.PublishAsync([.. published.OrderBy(d => d.Name, StringComparer.Ordinal)], [.. removed.Order(StringComparer.Ordinal)], ct);
 
             _lastRunNow = now;
             archive.MarkReady();
-            var changedCurrent = changed.Where(f => !f.StartsWith('-') && !f.StartsWith("archive/", StringComparison.Ordinal)).ToList();
-            if (changedCurrent.Count > 0)
-                foreach (var listener in listeners) listener.FeedsChanged(changedCurrent);
             await ScheduleNextScheduledPostAsync(now, ct);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var listed = RegenerationStatus.Listed(changed);
@@ -138,7 +134,7 @@ public sealed class FeedRegenerator(
     /// everything: a category's or the site's fields may have changed) every page is published anew.
     /// </summary>
     private async Task<List<string>> RenderFeedAsync(string slug, Category? category, Dictionary<string, string> names, DateTimeOffset now,
-        bool renew, CancellationToken ct)
+        bool renew, System.Collections.Concurrent.ConcurrentBag<PublishedDocument> published, CancellationToken ct)
     {
         var n = options.Value.ItemsPerFeed;
         var started = Stopwatch.GetTimestamp();
@@ -155,9 +151,9 @@ public sealed class FeedRegenerator(
         var items = await pagePosts.ByIdsAsync(newest, ct);
         var postsRead = Stopwatch.GetTimestamp();
         var position = pages > 0 ? new ArchivePosition(null, pages, null) : null;
-        WriteAll(category is null
+        RenderAll(category is null
             ? models.ForAll(feedId, siteCreated, items, names, position)
-            : models.ForCategory(category, items, names, position), $"{slug}.", changed);
+            : models.ForCategory(category, items, names, position), slug, now, changed, published);
         var documentsWritten = Stopwatch.GetTimestamp();
 
         var known = archive.Find(slug)?.Pages ?? [];
@@ -176,33 +172,42 @@ public sealed class FeedRegenerator(
             var ids = slice.ConvertAll(p => p.Id);
             ids.Reverse();
             archivePages[page - 1] = new ArchiveIndex.Page(page, [.. ids], hash, now);
-            if (before?.Hash != hash) changed.AddRange(FeedFiles.Extensions.Select(ext => ArchivePaths.Of(slug, page, ext)));
+            if (before?.Hash != hash) changed.AddRange(DocumentNames.Extensions.Select(ext => ArchivePaths.Of(slug, page, ext)));
         }
         for (var page = pages + 1; page <= known.Count; page++)
-            changed.AddRange(FeedFiles.Extensions.Select(ext => "-" + ArchivePaths.Of(slug, page, ext)));
+            changed.AddRange(DocumentNames.Extensions.Select(ext => "-" + ArchivePaths.Of(slug, page, ext)));
         archive.Publish(new ArchiveIndex.Feed(slug, category, feedId, siteCreated, names, archivePages));
         // Where a run's time goes, feed by feed (tests/bench/regenerate.sh reads it for the one-post runs).
         logger.LogDebug("Rendered feed {Slug}: fingerprints {FingerprintsMs:F1} ms ({Posts} posts), current posts {PostsMs:F1} ms, "
-            + "documents {DocumentsMs:F1} ms (3 formats rendered, compressed, written), archive index {ArchiveMs:F1} ms",
+            + "documents {DocumentsMs:F1} ms (3 formats rendered, compared, the changed ones compressed), archive index {ArchiveMs:F1} ms",
             slug, Stopwatch.GetElapsedTime(started, printsRead).TotalMilliseconds, prints.Count,
             Stopwatch.GetElapsedTime(printsRead, postsRead).TotalMilliseconds, Stopwatch.GetElapsedTime(postsRead, documentsWritten).TotalMilliseconds,
             Stopwatch.GetElapsedTime(documentsWritten).TotalMilliseconds);
         return changed;
     }
 
-    private void WriteAll(FeedDocument doc, string pathWithoutExtension, List<string> changed)
+    private void RenderAll(FeedDocument doc, string slug, DateTimeOffset now, List<string> changed, System.Collections.Concurrent.ConcurrentBag<PublishedDocument> published)
     {
-        // The three formats are rendered, compressed and written side by side: a run after one post has only a few feeds,
+        // The three formats are rendered, compared and encoded side by side: a run after one post has only a few feeds,
         // and this is what spreads their work over the cores. Each document is rendered into its thread's buffer and
-        // written from there before that thread renders another.
-        var written = new bool[3];
+        // copied out only when its bytes differ from the current document's.
+        var names = DocumentNames.Names(slug);
+        var documents = new PublishedDocument?[3];
         Parallel.Invoke(
-            () => written[0] = files.WriteIfChanged(pathWithoutExtension + "rss", FeedWriters.RenderRss(doc).Span),
-            () => written[1] = files.WriteIfChanged(pathWithoutExtension + "atom", FeedWriters.RenderAtom(doc).Span),
-            () => written[2] = files.WriteIfChanged(pathWithoutExtension + "json", JsonFeedWriter.Render(doc).Span));
-        for (var i = 0; i < 3; i++)
-            if (written[i]) changed.Add(pathWithoutExtension + FeedFiles.Extensions[i]);
+            () => documents[0] = IfChanged(names[0], FeedWriters.RenderRss(doc).Span, now),
+            () => documents[1] = IfChanged(names[1], FeedWriters.RenderAtom(doc).Span, now),
+            () => documents[2] = IfChanged(names[2], JsonFeedWriter.Render(doc).Span, now));
+        foreach (var document in documents)
+        {
+            if (document is null) continue;
+            published.Add(document);
+            changed.Add(document.Name);
+        }
     }
+
+    /// <summary>The document to publish for these bytes, or null when they are what is current (it keeps its ETag and Last-Modified).</summary>
+    private PublishedDocument? IfChanged(string name, ReadOnlySpan<byte> body, DateTimeOffset now) =>
+        documents.Get(name) is { } current && body.SequenceEqual(current.Body) ? null : PublishedDocument.Encode(name, body, now);
 
     /// <summary>What an archive page's bytes depend on: its items and their update times, its place in the chain, the feed's own fields.</summary>
     private static string PageHash(string feedPrint, int page, bool newest, List<(long Id, string UpdatedAt)> items)

@@ -1,5 +1,5 @@
-using FeedService.Options;
-using FeedService.Serving;
+using FeedService.Categories;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -9,17 +9,20 @@ public static class PublishingSetup
 {
     public static IServiceCollection AddPublishing(this IServiceCollection services)
     {
-        services.AddSingleton<HtmlContent>();
-        services.AddSingleton<PreparedHtmlCache>();
+        services.AddOptions<FeedsOptions>().BindConfiguration(FeedsOptions.Section).ValidateDataAnnotations()
+            .Validate(o => CronExpression.TryParse(o.RegenerateCron, out _), "FeedService:Feeds:RegenerateCron is not a valid Quartz cron expression")
+            .ValidateOnStart();
+        // Feeds advertise no hub unless WebSub registers the hubs it runs or was given.
+        services.TryAddSingleton(FeedHubs.None);
         services.AddSingleton<FeedPagePosts>();
         services.AddSingleton<ArchiveIndex>();
-        services.AddSingleton<WebSub.HubLinks>();
         services.AddSingleton<FeedModelBuilder>();
-        services.AddSingleton<FeedFiles>();
-        services.AddSingleton<ArchiveResponses>();
-        services.AddSingleton<FeedCache>();
-        services.AddSingleton<FeedResponder>();
+        services.AddSingleton<DocumentStore>();
+        services.AddSingleton<FeedFolder>();
+        services.AddSingleton<IDocumentListener>(sp => sp.GetRequiredService<FeedFolder>());
+        services.AddHostedService(sp => sp.GetRequiredService<FeedFolder>());
         services.AddSingleton<FeedChanges>();
+        services.AddSingleton<IContentChanges>(sp => sp.GetRequiredService<FeedChanges>());
         services.AddSingleton<FeedRegenerator>();
         services.AddSingleton<RegenerationStatus>();
         services.AddSingleton<SiteStore>();

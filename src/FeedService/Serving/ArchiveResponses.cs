@@ -1,4 +1,3 @@
-using FeedService.Options;
 using FeedService.Publishing;
 using Microsoft.Extensions.Options;
 
@@ -59,8 +58,8 @@ public sealed class ArchiveResponses(ArchiveIndex index, IOptions<FeedsOptions> 
         var body = await index.RenderAsync(feed, current, extension, ct);
         var immutable = page < feed.Pages.Count;
         var o = options.Value;
-        served = ServedFeed.Create(MediaTypes.ServedAs(extension), current.ChangedAt, body, FeedFiles.GzipOf(body), FeedFiles.BrotliOf(body),
-            immutable, immutable ? o.ArchiveMaxAgeSeconds : o.MaxAgeSeconds, link: null);
+        served = ServedFeed.Create(MediaTypes.ServedAs(extension), current.ChangedAt, body, FeedEncodings.Gzip(body), FeedEncodings.Brotli(body),
+            FeedEncodings.ETagOf(body), immutable, immutable ? o.ArchiveMaxAgeSeconds : o.MaxAgeSeconds, link: null);
         Keep(ArchivePaths.Of(slug, page, extension), new Rendered(current, served));
         return served;
     }

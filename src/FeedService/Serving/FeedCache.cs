@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using FeedService.Options;
 using FeedService.Publishing;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -52,24 +51,21 @@ public sealed class ServedFeed(
     private const string XmlPageType = "application/xml; charset=utf-8";
 
     /// <summary>
-    /// A document as served, from its bytes and their gzip and brotli encodings: the ETag is derived from the document's
-    /// bytes, and each encoding gets its own suffix, because a strong ETag names one exact representation.
+    /// A document as served, from its bytes, their gzip and brotli encodings and the document's ETag: each encoding gets
+    /// its own suffix, because a strong ETag names one exact representation.
     /// </summary>
-    public static ServedFeed Create(string contentType, DateTimeOffset lastModified, byte[] body, byte[] gzip, byte[] brotli,
-        bool immutable, int maxAgeSeconds, string? link)
-    {
-        var tag = Convert.ToBase64String(SHA256.HashData(body), 0, 18).Replace('+', '-').Replace('/', '_');
-        return new ServedFeed(
+    public static ServedFeed Create(string contentType, DateTimeOffset lastModified, byte[] body, byte[] gzip, byte[] brotli, string etag,
+        bool immutable, int maxAgeSeconds, string? link) =>
+        new ServedFeed(
             contentType,
             // HTTP dates have whole seconds; truncating keeps If-Modified-Since comparisons exact.
             lastModified.AddTicks(-(lastModified.Ticks % TimeSpan.TicksPerSecond)),
-            new FeedVariant(body, $"\"{tag}\"", null),
-            new FeedVariant(gzip, $"\"{tag}-gz\"", "gzip"),
-            new FeedVariant(brotli, $"\"{tag}-br\"", "br"),
+            new FeedVariant(body, etag, null),
+            new FeedVariant(gzip, etag.Insert(etag.Length - 1, "-gz"), "gzip"),
+            new FeedVariant(brotli, etag.Insert(etag.Length - 1, "-br"), "br"),
             immutable,
             $"public, max-age={maxAgeSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             link).WithBrowserPage();
-    }
 
     internal ServedFeed WithBrowserPage()
     {
@@ -81,16 +77,13 @@ public sealed class ServedFeed(
 }
 
 /// <summary>
-/// Feed files held in memory so a request costs no disk I/O. An entry is dropped whenever the
-/// regeneration job replaces its file, and read again on the next request.
+/// The current documents as served, each prepared once from the <see cref="DocumentStore"/>'s bytes (headers, variants),
+/// so a request costs no disk I/O and, for a document already prepared, no allocation. The store tells the cache when a
+/// document changes; the prepared response is replaced then.
 /// </summary>
-public sealed partial class FeedCache
+public sealed partial class FeedCache : IDocumentListener
 {
-    /// <summary>The only names that ever reach the file system: a slug and a known extension...</summary>
-    [GeneratedRegex("^([a-z0-9]+(?:-[a-z0-9]+)*)\\.(rss|atom|json)$", RegexOptions.CultureInvariant)]
-    private static partial Regex FeedFileName();
-
-    /// <summary>...or, for an archive page, a page number and a known extension.</summary>
+    /// <summary>An archive page's file name: a page number and a known extension.</summary>
     [GeneratedRegex("^([1-9][0-9]{0,8})\\.(rss|atom|json)$", RegexOptions.CultureInvariant)]
     private static partial Regex ArchiveFileName();
 
@@ -99,39 +92,40 @@ public sealed partial class FeedCache
     private readonly ConcurrentDictionary<string, ServedFeed> _entries = new(StringComparer.Ordinal);
     // Looks entries up by a slice of the request path, so a hit allocates nothing.
     private readonly ConcurrentDictionary<string, ServedFeed>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
-    private readonly FeedFiles _files;
+    private readonly DocumentStore _documents;
     private readonly ArchiveResponses _archive;
     private readonly FeedsOptions _options;
     private readonly SiteOptions _site;
-    private readonly WebSub.HubLinks _hubs;
+    private readonly FeedHubs _hubs;
     private int _generation;
 
-    public FeedCache(FeedFiles files, ArchiveResponses archive, IOptions<FeedsOptions> options, IOptions<SiteOptions> site, WebSub.HubLinks hubs)
+    public FeedCache(DocumentStore documents, ArchiveResponses archive, IOptions<FeedsOptions> options, IOptions<SiteOptions> site, FeedHubs hubs)
     {
-        _files = files;
+        _documents = documents;
         _archive = archive;
         _options = options.Value;
         _site = site.Value;
         _hubs = hubs;
         _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
-        files.Changed += name =>
-        {
-            Interlocked.Increment(ref _generation);
-            _entries.TryRemove(name, out _);
-        };
     }
 
-    /// <summary>Whether <paramref name="file"/> names a current document ("{slug}.{rss|atom|json}").</summary>
-    /// <remarks>The slug is no longer than a category's can be: a longer name would reach the file system only to fail there.</remarks>
-    public static bool IsCurrentName(string file) => FeedFileName().IsMatch(file) && file.LastIndexOf('.') <= Categories.Slugs.MaxLength;
+    public void DocumentsChanged(IReadOnlyList<DocumentChange> changes)
+    {
+        Interlocked.Increment(ref _generation);
+        foreach (var change in changes)
+        {
+            if (change.Document is { } document) _entries[change.Name] = Prepare(document);
+            else _entries.TryRemove(change.Name, out _);
+        }
+    }
 
     /// <summary>Whether <paramref name="slug"/> and <paramref name="file"/> name an archive page ("{page}.{rss|atom|json}").</summary>
     public static bool IsArchiveName(string slug, string file) => Categories.Slugs.IsValid(slug) && ArchiveFileName().IsMatch(file);
 
     /// <summary>
     /// The document a request path names below /feeds/ ("tech.rss" or "archive/tech/3.atom"), or null when the name is
-    /// not a feed's, there is no such file, or the archive page has not been rendered yet (the endpoint renders it).
-    /// A current document already in memory is found without allocating.
+    /// not a feed's, there is no such document, or the archive page has not been rendered yet (the caller renders it).
+    /// A current document already prepared is found without allocating.
     /// </summary>
     public ServedFeed? Find(ReadOnlySpan<char> name)
     {
@@ -148,52 +142,23 @@ public sealed partial class FeedCache
                 : null;
         }
         var current = name.ToString();
-        return IsCurrentName(current) ? GetCurrent(current) : null;
+        return DocumentNames.IsCurrent(current) ? GetCurrent(current) : null;
     }
 
-    /// <summary>A current document by its validated file name ("tech.rss"), or null when there is none.</summary>
-    public ServedFeed? GetCurrent(string file)
+    /// <summary>A current document by its validated name ("tech.rss"), or null when there is none.</summary>
+    public ServedFeed? GetCurrent(string name)
     {
-        if (_entries.TryGetValue(file, out var cached)) return cached;
+        if (_entries.TryGetValue(name, out var cached)) return cached;
         var generation = Volatile.Read(ref _generation);
-        var loaded = Load(file, MediaTypes.ServedAs(file[(file.LastIndexOf('.') + 1)..]), _hubs.LinkHeader(_site.Url($"feeds/{file}")));
-        // Missing files are not remembered (random names must not grow the cache), and a load that raced
-        // with a rewrite is not kept (it may hold the old bytes).
-        if (loaded is not null && generation == Volatile.Read(ref _generation)) _entries.TryAdd(file, loaded);
-        return loaded;
+        if (_documents.Get(name) is not { } document) return null;
+        var prepared = Prepare(document);
+        // Missing documents are not remembered (random names must not grow the cache), and a preparation that raced with
+        // a change is not kept (it may be of the old document).
+        if (generation == Volatile.Read(ref _generation)) _entries.TryAdd(name, prepared);
+        return prepared;
     }
 
-    private ServedFeed? Load(string fileName, string contentType, string? link)
-    {
-        var path = _files.PathOf(fileName);
-        try
-        {
-            var lastModified = new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero);
-            var body = File.ReadAllBytes(path);
-            return ServedFeed.Create(contentType, lastModified, body,
-                Encoded(path + ".gz", body, FeedFiles.GzipOf), Encoded(path + ".br", body, FeedFiles.BrotliOf),
-                immutable: false, _options.MaxAgeSeconds, link);
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The copy written beside the document or, should it be missing, the document encoded here.</summary>
-    private static byte[] Encoded(string path, byte[] body, Func<ReadOnlySpan<byte>, byte[]> encode)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException)
-        {
-            return encode(body);
-        }
-    }
+    private ServedFeed Prepare(PublishedDocument document) =>
+        ServedFeed.Create(document.ContentType, document.LastModified, document.Body, document.Gzip, document.Brotli, document.ETag,
+            immutable: false, _options.MaxAgeSeconds, _hubs.LinkHeader(_site.Url($"feeds/{document.Name}")));
 }

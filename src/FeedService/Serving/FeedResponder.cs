@@ -5,12 +5,12 @@ using Microsoft.Net.Http.Headers;
 namespace FeedService.Serving;
 
 /// <summary>
-/// Answers a request for a feed document that is in memory: picks the representation (browser page or feed; brotli,
-/// gzip or identity), evaluates the request's preconditions as RFC 9110 orders them, and writes the prepared headers
-/// and bytes. Feed readers poll these URLs far more than anything else is asked for, so the common request (no
-/// precondition, or an If-None-Match that repeats the current ETag) allocates nothing.
+/// Answers a request for a feed document: picks the representation (browser page or feed; brotli, gzip or identity),
+/// evaluates the request's preconditions as RFC 9110 orders them, and writes the prepared headers and bytes. Feed
+/// readers poll these URLs far more than anything else is asked for, so the common request (no precondition, or an
+/// If-None-Match that repeats the current ETag) allocates nothing.
 /// </summary>
-public sealed class FeedResponder(FeedCache cache, TimeProvider clock)
+public sealed class FeedResponder(TimeProvider clock)
 {
     public enum Precondition
     {
@@ -27,38 +27,6 @@ public sealed class FeedResponder(FeedCache cache, TimeProvider clock)
 
     // Accept-Encoding values seen (clients send a handful of distinct ones), reduced to the qualities of br and gzip.
     private readonly ConcurrentDictionary<string, (double Br, double Gzip)> _acceptEncodings = new(StringComparer.Ordinal);
-
-    public FeedCache Cache => cache;
-
-    /// <summary>
-    /// The fast path in front of the pipeline: answers GET and HEAD of a feed document in memory with 200 or 304 and
-    /// returns the write; returns null for everything else (unknown names, 412, other methods), which then goes
-    /// through the whole pipeline to the feed endpoints as before.
-    /// </summary>
-    public Task? TryAnswer(HttpContext context)
-    {
-        var request = context.Request;
-        var method = request.Method;
-        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method)) return null;
-        var path = request.Path.Value;
-        if (path is null || !path.StartsWith("/feeds/", StringComparison.Ordinal)) return null;
-        ServedFeed? feed;
-        try
-        {
-            feed = cache.Find(path.AsSpan("/feeds/".Length));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The endpoint meets the same failure and reports it through the exception handler.
-            return null;
-        }
-        if (feed is null) return null;
-        var (served, variant) = Select(request, feed);
-        var state = Evaluate(request.Headers, served, variant);
-        // A failed If-Match / If-Unmodified-Since is a 4xx: the endpoint answers it, so the status-code pages and the
-        // rejected-request log see it as they see every other refusal.
-        return state == Precondition.Failed ? null : Write(context, served, variant, state);
-    }
 
     /// <summary>The representation a request gets: the browser page for a tab's navigation, then the best encoding it accepts.</summary>
     public (ServedFeed Feed, FeedVariant Variant) Select(HttpRequest request, ServedFeed feed)
@@ -100,6 +68,13 @@ public sealed class FeedResponder(FeedCache cache, TimeProvider clock)
                 state = Max(state, unmodifiedSince >= feed.LastModified ? Precondition.ShouldProcess : Precondition.Failed);
         }
         return state;
+    }
+
+    /// <summary>The whole answer: representation, preconditions, headers and body.</summary>
+    public Task Answer(HttpContext context, ServedFeed feed)
+    {
+        var (served, variant) = Select(context.Request, feed);
+        return Write(context, served, variant, Evaluate(context.Request.Headers, served, variant));
     }
 
     /// <summary>Sets the headers and, for 200 to a GET, writes the body. 304 and 412 carry the validators and no body.</summary>

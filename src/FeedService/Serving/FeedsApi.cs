@@ -4,70 +4,66 @@ namespace FeedService.Serving;
 
 public static class FeedsApi
 {
+    private const string Prefix = "/feeds/";
+
     /// <summary>
-    /// Answers GET and HEAD of every feed document in memory (200 and 304) before the rest of the pipeline runs:
-    /// no routing, parameter binding, exception or status-code middleware for the requests pollers make most.
-    /// Anything else it leaves to the endpoints below (unknown names, failed preconditions, other methods).
+    /// The one entry point for everything under /feeds/: current documents and archive pages, GET and HEAD, with 200, 304
+    /// and 412, and the refusals (404 for a name that is no feed's, 405 for other methods, 503 while the archive is being
+    /// prepared after a start-up) as problem+json. It runs before routing: pollers make these requests far more than any
+    /// other, and they need no routing or parameter binding.
     /// </summary>
-    public static IApplicationBuilder UseFeedResponses(this IApplicationBuilder app)
+    public static IApplicationBuilder UseFeeds(this IApplicationBuilder app)
     {
+        var cache = app.ApplicationServices.GetRequiredService<FeedCache>();
+        var archive = app.ApplicationServices.GetRequiredService<ArchiveResponses>();
         var responder = app.ApplicationServices.GetRequiredService<FeedResponder>();
-        return app.Use(next => context => responder.TryAnswer(context) ?? next(context));
-    }
-
-    public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder app)
-    {
-        app.MapMethods("/feeds/{file}", [HttpMethods.Get, HttpMethods.Head], ServeCurrent)
-            .WithTags("Feeds").Produces(200).Produces(304).ProducesProblem(404);
-        app.MapMethods("/feeds/archive/{slug}/{file}", [HttpMethods.Get, HttpMethods.Head], ServeArchive)
-            .WithTags("Feeds").Produces(200).Produces(304).ProducesProblem(404).ProducesProblem(503);
-        return app;
-    }
-
-    private static IResult ServeCurrent(string file, HttpContext context, FeedResponder responder)
-    {
-        var feed = FeedCache.IsCurrentName(file) ? responder.Cache.GetCurrent(file) : null;
-        return Serve(context, responder, feed,
-            $"There is no feed '{file}'. Feeds are /feeds/{{slug}}.rss, .atom and .json, where slug is a category or 'all'.");
-    }
-
-    /// <summary>
-    /// An RFC 5005 archive page, rendered when first asked for. Pages older than the newest never change, so they may be
-    /// cached for long.
-    /// </summary>
-    private static async Task<IResult> ServeArchive(string slug, string file, HttpContext context, FeedResponder responder,
-        ArchiveResponses archive)
-    {
-        ServedFeed? feed = null;
-        if (FeedCache.IsArchiveName(slug, file) && ArchiveResponses.TryParsePage(file, out var page, out var extension))
+        return app.Use(next => context =>
         {
+            var path = context.Request.Path.Value;
+            if (path is null || !path.StartsWith(Prefix, StringComparison.Ordinal)) return next(context);
+            var method = context.Request.Method;
+            if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method)) return RefuseMethod(context);
+            // A document in memory is answered without an await: the request pollers make most.
+            return cache.Find(path.AsSpan(Prefix.Length)) is { } feed
+                ? responder.Answer(context, feed)
+                : AnswerMissAsync(context, path[Prefix.Length..], archive, responder);
+        });
+    }
+
+    /// <summary>An archive page not rendered yet (rendered now), or a name that is no feed's.</summary>
+    private static async Task AnswerMissAsync(HttpContext context, string name, ArchiveResponses archive, FeedResponder responder)
+    {
+        var parts = name.Split('/');
+        if (parts is ["archive", var slug, var file] && FeedCache.IsArchiveName(slug, file)
+            && ArchiveResponses.TryParsePage(file, out var page, out var extension))
+        {
+            ServedFeed? rendered;
             try
             {
-                feed = await archive.GetAsync(slug, page, extension, context.RequestAborted);
+                rendered = await archive.GetAsync(slug, page, extension, context.RequestAborted);
             }
             catch (TimeoutException)
             {
                 context.Response.Headers.RetryAfter = "5";
-                return Problems.Unavailable("The archive is being prepared after a start-up; try again in a few seconds.");
+                await Problems.Unavailable("The archive is being prepared after a start-up; try again in a few seconds.").ExecuteAsync(context);
+                return;
+            }
+            if (rendered is not null)
+            {
+                await responder.Answer(context, rendered);
+                return;
             }
         }
-        return Serve(context, responder, feed, $"There is no archive page '{slug}/{file}'.");
+        context.Response.Headers.AccessControlAllowOrigin = "*";
+        await Problems.NotFound(parts[0] == "archive"
+            ? $"There is no archive page '{name}'."
+            : $"There is no feed '{name}'. Feeds are /feeds/{{slug}}.rss, .atom and .json, where slug is a category or 'all'.").ExecuteAsync(context);
     }
 
-    private static IResult Serve(HttpContext context, FeedResponder responder, ServedFeed? feed, string notFound)
+    private static Task RefuseMethod(HttpContext context)
     {
-        if (feed is null)
-        {
-            context.Response.Headers.AccessControlAllowOrigin = "*";
-            return Problems.NotFound(notFound);
-        }
-        var (served, variant) = responder.Select(context.Request, feed);
-        return new FeedResult(served, variant, responder.Evaluate(context.Request.Headers, served, variant));
-    }
-
-    /// <summary>A feed document answered as <see cref="FeedResponder.Write"/> answers it on the fast path.</summary>
-    private sealed class FeedResult(ServedFeed feed, FeedVariant variant, FeedResponder.Precondition state) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext) => FeedResponder.Write(httpContext, feed, variant, state);
+        context.Response.Headers.Allow = "GET, HEAD";
+        return TypedResults.Problem("Feeds are read with GET or HEAD.", statusCode: StatusCodes.Status405MethodNotAllowed,
+            title: "Method not allowed").ExecuteAsync(context);
     }
 }

@@ -6,7 +6,10 @@ namespace FeedService.Serving;
 
 public static class HealthApi
 {
-    public sealed record Health(string Status, string Database, RegenerationStatus.Snapshot? LastRegeneration);
+    /// <summary>The feeds/ folder: current with the served documents, or behind (how many, and why).</summary>
+    public sealed record FolderHealth(string Status, int Pending, string? Error);
+
+    public sealed record Health(string Status, string Database, RegenerationStatus.Snapshot? LastRegeneration, FolderHealth FeedsFolder);
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
@@ -14,8 +17,11 @@ public static class HealthApi
         return app;
     }
 
-    /// <summary>Healthy when the database answers and the last regeneration succeeded; 503 otherwise, saying which.</summary>
-    private static async Task<IResult> CheckAsync(Db db, RegenerationStatus regeneration, HttpContext context, CancellationToken ct)
+    /// <summary>
+    /// Healthy when the database answers, the last regeneration succeeded and the feeds/ folder could be written; 503
+    /// otherwise, saying which.
+    /// </summary>
+    private static async Task<IResult> CheckAsync(Db db, RegenerationStatus regeneration, FeedFolder folder, HttpContext context, CancellationToken ct)
     {
         string database;
         try
@@ -29,9 +35,11 @@ public static class HealthApi
             database = $"error: {e.Message}";
         }
         var last = regeneration.Last;
-        var healthy = database == "ok" && last?.Error is null;
+        var folderError = folder.Error;
+        var healthy = database == "ok" && last?.Error is null && folderError is null;
         context.Response.Headers.CacheControl = "no-store";
-        var body = new Health(healthy ? "healthy" : "degraded", database, last);
+        var body = new Health(healthy ? "healthy" : "degraded", database, last,
+            new FolderHealth(folderError is null ? "ok" : "behind", folder.Pending, folderError));
         return healthy ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: 503);
     }
 }

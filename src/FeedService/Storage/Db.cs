@@ -1,4 +1,3 @@
-using FeedService.Options;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +30,17 @@ public sealed class Db
     }
 
     public string FilePath { get; }
+
+    /// <summary>A connection for the rare synchronous caller (loading a cache once, under a lock).</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = _pragmas;
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken ct = default)
     {

@@ -1,27 +1,16 @@
-using FeedService.Categories;
-using FeedService.Demo;
-using FeedService.Posts;
-
 namespace FeedService.Storage;
 
 public static class StorageSetup
 {
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         UtcTimeHandler.Register();
         services.AddSingleton<Db>();
         services.AddSingleton<Migrator>();
-        services.AddSingleton<CategoryStore>();
-        services.AddSingleton<PostIds>();
-        services.AddSingleton<PostStore>();
-        services.AddSingleton<DemoSeeder>();
         return services;
     }
 
-    /// <summary>Migrates the database and, on a first start, seeds the demo data.</summary>
-    public static async Task PrepareDatabaseAsync(this IServiceProvider services)
-    {
-        await services.GetRequiredService<Migrator>().MigrateAsync();
-        await services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();
-    }
+    /// <summary>Brings the database's schema up to date (numbered migrations, each once).</summary>
+    public static Task MigrateDatabaseAsync(this IServiceProvider services) => services.GetRequiredService<Migrator>().MigrateAsync();
 }

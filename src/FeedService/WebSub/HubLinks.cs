@@ -1,4 +1,4 @@
-using FeedService.Options;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.WebSub;
@@ -17,8 +17,4 @@ public sealed class HubLinks
     public IReadOnlyList<string> External { get; }
 
     public IReadOnlyList<string> Advertised { get; }
-
-    /// <summary>The value of the Link header of a feed response: its hubs and itself (WebSub 4).</summary>
-    public string LinkHeader(string selfUrl) =>
-        string.Join(", ", Advertised.Select(h => $"<{h}>; rel=\"hub\"").Append($"<{selfUrl}>; rel=\"self\""));
 }

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using FeedService.Options;
 using FeedService.Publishing;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.WebSub;
@@ -15,16 +15,17 @@ public sealed class HubPinger(
     IHttpClientFactory clients,
     IOptions<WebSubOptions> options,
     IOptions<SiteOptions> site,
-    ILogger<HubPinger> logger) : BackgroundService, IFeedChangeListener
+    ILogger<HubPinger> logger) : BackgroundService, IDocumentListener
 {
     public const string ClientName = "websub-publish";
     private const int PingsInFlight = 8;
     private readonly Channel<string> _changed = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
-    public void FeedsChanged(IReadOnlyList<string> files)
+    public void DocumentsChanged(IReadOnlyList<DocumentChange> changes)
     {
         if (hubs.External.Count == 0) return;
-        foreach (var file in files) _changed.Writer.TryWrite(site.Value.Url($"feeds/{file}"));
+        foreach (var change in changes)
+            if (change.Document is not null) _changed.Writer.TryWrite(site.Value.Url($"feeds/{change.Name}"));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,5 +1,6 @@
-using FeedService.Options;
 using FeedService.Publishing;
+using FeedService.WebSub.Hub;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.WebSub;
@@ -7,11 +8,20 @@ namespace FeedService.WebSub;
 public static class WebSubSetup
 {
     /// <summary>
-    /// Pings of external hubs (advertising hubs is part of publishing: see HubLinks), and push subscriptions of
-    /// aggregated sources to the hubs their feeds name.
+    /// FeedService:WebSub: the hubs our feeds advertise (<see cref="FeedHubs"/>), the built-in hub, pings of external
+    /// hubs, and push subscriptions of aggregated sources to the hubs their feeds name.
     /// </summary>
-    public static IServiceCollection AddWebSubClients(this IServiceCollection services)
+    public static IServiceCollection AddWebSub(this IServiceCollection services)
     {
+        services.AddOptions<WebSubOptions>().BindConfiguration(WebSubOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.Hubs.All(h => Uri.TryCreate(h, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
+                "FeedService:WebSub:Hubs entries must be absolute http(s) URLs")
+            .Validate(o => o.DefaultLeaseSeconds <= o.MaxLeaseSeconds, "FeedService:WebSub:DefaultLeaseSeconds must not exceed MaxLeaseSeconds")
+            .ValidateOnStart();
+        services.AddSingleton<HubLinks>();
+        // What every current feed document advertises (Publishing renders it; without WebSub, no hub).
+        services.Replace(ServiceDescriptor.Singleton(sp => new FeedHubs(sp.GetRequiredService<HubLinks>().Advertised)));
+        services.AddWebSubHub();
         services.AddHttpClient(HubPinger.ClientName, (sp, client) =>
         {
             client.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<WebSubOptions>>().Value.RequestTimeoutSeconds);
@@ -28,7 +38,7 @@ public static class WebSubSetup
         services.AddSingleton<Subscriber.PushSubscriber>();
         services.AddSingleton<Subscriber.PushRenewal>();
         services.AddHostedService(sp => sp.GetRequiredService<Subscriber.PushRenewal>());
-        services.AddSingleton<IFeedChangeListener>(sp => sp.GetRequiredService<HubPinger>());
+        services.AddSingleton<IDocumentListener>(sp => sp.GetRequiredService<HubPinger>());
         services.AddHostedService(sp => sp.GetRequiredService<HubPinger>());
         return services;
     }

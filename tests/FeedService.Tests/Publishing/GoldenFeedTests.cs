@@ -1,8 +1,9 @@
 using System.Text;
 using FeedService.Categories;
-using FeedService.Options;
+using FeedService.Content;
 using FeedService.Posts;
 using FeedService.Publishing;
+using FeedService.Site;
 using FeedService.Tests.Infrastructure;
 using Xunit;
 
@@ -17,14 +18,18 @@ public sealed class GoldenFeedTests
     private static FeedDocument Document()
     {
         var site = Microsoft.Extensions.Options.Options.Create(new SiteOptions { BaseUrl = "https://news.example.org/", Title = "Example News", DefaultAuthor = "Newsroom" });
-        var builder = new FeedModelBuilder(site, new HtmlContent(), new FeedService.WebSub.HubLinks(Microsoft.Extensions.Options.Options.Create(new WebSubOptions()), site));
+        var links = new PostLinks(site);
+        var builder = new FeedModelBuilder(site, links, new FeedHubs([site.Value.Url("websub")]));
+        // Posts are stored as the door leaves them: sanitized, URLs absolute against the post's link or page.
+        var html = new HtmlContent();
         var created = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var category = new Category(1, "tech", "Tech & Science", "Technology <news>", "urn:uuid:00000000-0000-4000-8000-000000000001", created, created);
         Post Make(long id, string title, string summary, string content, string? author, string? link, int day, int updatedDay, params string[] categories) => new()
         {
             Id = id,
             Guid = $"urn:uuid:00000000-0000-4000-8000-00000000010{id}",
-            Title = title, Summary = summary, Content = content, Author = author, Link = link,
+            Title = title, Summary = html.Prepare(summary, link ?? links.PermalinkOf(id)), Content = html.Prepare(content, link ?? links.PermalinkOf(id)),
+            Author = author, Link = link,
             PublishedAt = new DateTimeOffset(2026, 2, day, 9, 30, 0, TimeSpan.Zero),
             UpdatedAt = new DateTimeOffset(2026, 2, updatedDay, 9, 30, 0, TimeSpan.Zero),
             Categories = [.. categories],

@@ -1,3 +1,4 @@
+using FeedService.Content;
 using FeedService.Publishing;
 using Xunit;
 

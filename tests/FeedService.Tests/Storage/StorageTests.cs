@@ -68,7 +68,41 @@ public sealed class StorageTests
     }
 
     [Fact]
-    public async Task A_failing_regeneration_degrades_health_keeps_serving_and_recovers()
+    public async Task A_feeds_folder_that_cannot_be_written_degrades_health_but_not_serving_and_catches_up()
+    {
+        await using var app = new FeedServiceApp();
+        await app.CreateCategoryAsync("keep");
+        await app.WaitForFeedAsync("keep.rss", _ => true);
+        var client = app.CreateClient();
+        var onDisk = Path.Combine(app.FeedsFolder, "keep.rss");
+        await WaitAsync(() => File.Exists(onDisk));
+
+        // A directory where the file's compressed copy goes makes the durable write of the set fail.
+        var blocker = onDisk + ".gz";
+        File.Delete(blocker);
+        Directory.CreateDirectory(blocker);
+        var post = await app.CreatePostAsync(new { title = "Blocked", content = "<p>x</p>", categories = new[] { "keep" } });
+        await app.RegenerateAsync();
+        // Readers get the new document from memory at once; only the static copy is behind, and health says so.
+        Assert.Contains(post.Guid, await client.GetStringAsync("/feeds/keep.rss"), StringComparison.Ordinal);
+        using (var health = await WaitForHealthAsync(client, HttpStatusCode.ServiceUnavailable))
+        {
+            var folder = health.RootElement.GetProperty("feedsFolder");
+            Assert.Equal("behind", folder.GetProperty("status").GetString());
+            Assert.Contains("keep.rss.gz", folder.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.True(folder.GetProperty("pending").GetInt32() >= 1);
+            Assert.Null(health.RootElement.GetProperty("lastRegeneration").GetProperty("error").GetString());
+        }
+        Assert.DoesNotContain(post.Guid, File.ReadAllText(onDisk), StringComparison.Ordinal);
+
+        // Retried alone, with no further write: the folder catches up and health recovers.
+        Directory.Delete(blocker);
+        using (await WaitForHealthAsync(client, HttpStatusCode.OK)) { }
+        Assert.Equal(await client.GetByteArrayAsync("/feeds/keep.rss"), File.ReadAllBytes(onDisk));
+    }
+
+    [Fact]
+    public async Task A_regeneration_whose_documents_cannot_be_stored_changes_nothing_served_and_recovers()
     {
         await using var app = new FeedServiceApp();
         await app.CreateCategoryAsync("keep");
@@ -76,20 +110,49 @@ public sealed class StorageTests
         var client = app.CreateClient();
         var tag = (await client.GetAsync("/feeds/keep.rss")).Headers.ETag;
 
-        // A directory where the temp file should go makes the atomic write fail.
-        var blocker = Path.Combine(app.FeedsFolder, "keep.rss.gz");
-        File.Delete(blocker);
-        Directory.CreateDirectory(blocker);
+        // What a full disk does to the publication's transaction, simulated in the database itself.
+        await using (var c = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=false"))
+        {
+            await c.OpenAsync();
+            await c.ExecuteAsync("CREATE TRIGGER no_room BEFORE INSERT ON feed_documents BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+        }
         await app.CreatePostAsync(new { title = "Blocked", content = "<p>x</p>", categories = new[] { "keep" } });
         await app.RegenerateAsync();
-        var health = await client.GetAsync("/healthz");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        using (var health = await WaitForHealthAsync(client, HttpStatusCode.ServiceUnavailable))
+            Assert.Contains("full", health.RootElement.GetProperty("lastRegeneration").GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(good, await client.GetStringAsync("/feeds/keep.rss"));
         Assert.Equal(tag, (await client.GetAsync("/feeds/keep.rss")).Headers.ETag);
 
-        Directory.Delete(blocker);
+        // The dirty set was kept: the next run, with room again, publishes the post.
+        await using (var c = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=false"))
+        {
+            await c.OpenAsync();
+            await c.ExecuteAsync("DROP TRIGGER no_room");
+        }
         await app.RegenerateAsync();
-        Assert.Contains("Blocked", await client.GetStringAsync("/feeds/keep.rss"));
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        Assert.Contains("Blocked", await client.GetStringAsync("/feeds/keep.rss"), StringComparison.Ordinal);
+        using (await WaitForHealthAsync(client, HttpStatusCode.OK)) { }
+    }
+
+    private static async Task WaitAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the condition never held");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task<JsonDocument> WaitForHealthAsync(HttpClient client, HttpStatusCode wanted)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var response = await client.GetAsync("/healthz");
+            if (response.StatusCode == wanted) return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"/healthz never answered {wanted}: {await response.Content.ReadAsStringAsync()}");
+            await Task.Delay(50);
+        }
     }
 }

@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
-using FeedService.Aggregation;
 using FeedService.Aggregation.Parsing;
+using FeedService.Aggregation;
 using FeedService.Bench;
+using FeedService.Content;
 using FeedService.Publishing;
 using XmlText = FeedService.Publishing.XmlText;
 

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using FeedService.Options;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Aggregation.Fetching;

@@ -1,5 +1,5 @@
 using System.Net;
-using FeedService.Options;
+using FeedService.Site;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -8,14 +8,19 @@ namespace FeedService.Aggregation.Fetching;
 public static class FetchingSetup
 {
     /// <summary>
-    /// Registers <see cref="FeedFetcher"/> (singleton) and the HttpClient it owns, under the key
-    /// <see cref="FeedFetcher.HttpClientKey"/> so it never collides with anyone else's HttpClient. Expects
-    /// AggregationOptions and SiteOptions to be configured, logging to be added, and uses TimeProvider.System unless a
-    /// TimeProvider is registered.
+    /// Registers FeedService:Aggregation, <see cref="FeedFetcher"/> (singleton) and the HttpClient it owns, under the key
+    /// <see cref="FeedFetcher.HttpClientKey"/> so it never collides with anyone else's HttpClient. Expects SiteOptions to
+    /// be configured and logging to be added, and uses TimeProvider.System unless a TimeProvider is registered.
     /// </summary>
     public static IServiceCollection AddFeedFetching(this IServiceCollection services)
     {
-        services.AddOptions();
+        services.AddOptions<AggregationOptions>().BindConfiguration(AggregationOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.MinPollInterval > TimeSpan.Zero && o.MinPollInterval <= o.MaxPollInterval,
+                "FeedService:Aggregation:MinPollInterval must be positive and not above MaxPollInterval")
+            .Validate(o => o.DefaultPollInterval >= o.MinPollInterval && o.DefaultPollInterval <= o.MaxPollInterval,
+                "FeedService:Aggregation:DefaultPollInterval must lie between MinPollInterval and MaxPollInterval")
+            .Validate(o => Quartz.CronExpression.TryParse(o.PollCron, out _), "FeedService:Aggregation:PollCron is not a valid Quartz cron expression")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         // TryAdd: a test may register its own guard first (see AddressGuard.AlsoAllowed).
         services.TryAddSingleton(sp => new AddressGuard(sp.GetRequiredService<IOptions<AggregationOptions>>().Value.AllowPrivateNetworks));

@@ -1,4 +1,4 @@
-using FeedService.Options;
+using FeedService.Site;
 
 namespace FeedService.Aggregation.Fetching;
 

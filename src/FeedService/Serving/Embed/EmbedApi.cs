@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
 using FeedService.Api;
-using FeedService.Options;
+using FeedService.Publishing;
 using FeedService.Serving.Pages;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Serving.Embed;

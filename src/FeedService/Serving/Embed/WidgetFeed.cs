@@ -1,8 +1,9 @@
 using FeedService.Categories;
-using FeedService.Options;
+using FeedService.Content;
 using FeedService.Posts;
 using FeedService.Publishing;
 using FeedService.Serving.Pages;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Serving.Embed;
@@ -14,7 +15,7 @@ public sealed record WidgetItem(string Title, string Url, string Published, stri
 public sealed record WidgetFeed(string Slug, string Title, string Home, IReadOnlyList<WidgetItem> Items);
 
 /// <summary>Loads what both widgets (script and iframe) show, from the same visible posts the feeds are made of.</summary>
-public sealed class WidgetFeeds(CategoryStore categories, PostStore posts, HtmlContent html, FeedModelBuilder links,
+public sealed class WidgetFeeds(CategoryStore categories, PostStore posts, PostLinks links,
     IOptions<SiteOptions> options, TimeProvider clock)
 {
     /// <summary>The most a widget may show (data-count / count are capped here).</summary>
@@ -42,7 +43,7 @@ public sealed class WidgetFeeds(CategoryStore categories, PostStore posts, HtmlC
         var permalink = links.PermalinkOf(post.Id);
         var url = Html.IsWebUrl(post.Link) ? post.Link! : permalink;
         var source = string.IsNullOrWhiteSpace(post.Summary) ? post.Content : post.Summary;
-        var excerpt = PlainText.Excerpt(html.Prepare(source, url), ExcerptLength);
+        var excerpt = PlainText.Excerpt(source, ExcerptLength);
         return new WidgetItem(post.Title, url, post.PublishedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
             PageLayout.DisplayDate(post.PublishedAt), excerpt);
     }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using FeedService.Options;
 using FeedService.Serving.Pages;
+using FeedService.Site;
 
 namespace FeedService.Serving.Embed;
 

@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using FeedService.Options;
+using System.Text;
+using FeedService.Site;
 
 namespace FeedService.Serving.Embed;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using FeedService.Categories;
-using FeedService.Options;
+using FeedService.Content;
 using FeedService.Posts;
 using FeedService.Publishing;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Serving.Pages;
@@ -17,7 +18,7 @@ public static class CategoryArchivePage
     private const int ExcerptLength = 320;
 
     public static async Task<IResult> ShowAsync(string slug, string? page, HttpContext context, CategoryStore categories, PostStore posts,
-        HtmlContent html, FeedModelBuilder links, IOptions<SiteOptions> options, CancellationToken ct)
+        PostLinks links, IOptions<SiteOptions> options, CancellationToken ct)
     {
         var site = options.Value;
         var category = Slugs.IsValid(slug) ? await categories.FindAsync(slug, ct) : null;
@@ -26,18 +27,17 @@ public static class CategoryArchivePage
         var (items, total) = await posts.ListAsync(category.Slug, number, PageSize, includeHidden: false, ct);
         var pages = (int)Math.Max(1, (total + PageSize - 1) / PageSize);
         if (number > pages) return PageResults.NotFound(context, site, $"{category.Name} has {HomePage.Posts(total)}: there is no page {number}.");
-        var summaries = items.Select(p => Summary(p, links.PermalinkOf(p.Id), html)).ToList();
+        var summaries = items.Select(p => Summary(p, links.PermalinkOf(p.Id))).ToList();
         return PageResults.Page(context, Render(site, category, summaries, number, pages));
     }
 
     /// <summary>One post as the archive shows it; <see cref="PostUrl"/> is always our own page of the post.</summary>
     public sealed record PostSummary(string Title, string PostUrl, DateTimeOffset PublishedAt, string Excerpt);
 
-    public static PostSummary Summary(Post post, string permalink, HtmlContent html)
+    public static PostSummary Summary(Post post, string permalink)
     {
-        var baseUrl = Html.IsWebUrl(post.Link) ? post.Link! : permalink;
         var source = string.IsNullOrWhiteSpace(post.Summary) ? post.Content : post.Summary;
-        return new PostSummary(post.Title, permalink, post.PublishedAt, PlainText.Excerpt(html.Prepare(source, baseUrl), ExcerptLength));
+        return new PostSummary(post.Title, permalink, post.PublishedAt, PlainText.Excerpt(source, ExcerptLength));
     }
 
     public static Markup Render(SiteOptions site, Category category, IReadOnlyList<PostSummary> posts, int page, int pages)

@@ -1,5 +1,5 @@
 using FeedService.Categories;
-using FeedService.Options;
+using FeedService.Site;
 
 namespace FeedService.Serving.Pages;
 

@@ -1,4 +1,4 @@
-using FeedService.Options;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Serving.Pages;

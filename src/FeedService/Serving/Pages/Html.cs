@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using FeedService.Content;
 
 namespace FeedService.Serving.Pages;
 
@@ -49,7 +50,10 @@ public static class Html
 
     public static Markup Join(IEnumerable<Markup> parts) => new(string.Concat(parts.Select(p => p.Value)));
 
-    /// <summary>Post HTML that went through <see cref="Publishing.HtmlContent.Prepare"/>: the one way raw HTML reaches a page.</summary>
+    /// <summary>
+    /// A post's HTML as stored, which went through <see cref="Content.HtmlContent.Prepare"/> when it came in (the authoring
+    /// API, ingest): the one way HTML from outside reaches a page.
+    /// </summary>
     public static Markup Sanitized(string preparedHtml) => new(preparedHtml);
 
     /// <summary>http(s) URLs only: anything else (javascript:, data:, relative junk) is never put in an href.</summary>

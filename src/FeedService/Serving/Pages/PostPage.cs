@@ -1,8 +1,9 @@
 using System.Globalization;
 using FeedService.Categories;
-using FeedService.Options;
+using FeedService.Content;
 using FeedService.Posts;
 using FeedService.Publishing;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Serving.Pages;
@@ -15,24 +16,22 @@ public static class PostPage
 {
     private const int ExcerptLength = 600;
 
-    public static async Task<IResult> ShowAsync(string id, HttpContext context, PostStore posts, CategoryStore categories, HtmlContent html,
-        FeedModelBuilder links, TimeProvider clock, IOptions<SiteOptions> options, CancellationToken ct)
+    public static async Task<IResult> ShowAsync(string id, HttpContext context, PostStore posts, CategoryStore categories,
+        PostLinks links, TimeProvider clock, IOptions<SiteOptions> options, CancellationToken ct)
     {
         var site = options.Value;
         var post = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? await posts.GetAsync(number, ct) : null;
         if (post is null || !post.IsVisibleAt(clock.GetUtcNow())) return PageResults.NotFound(context, site, $"There is no post '{id}'.");
         var names = (await categories.ListAsync(ct)).ToDictionary(c => c.Slug, c => c.Name, StringComparer.Ordinal);
         var postCategories = post.Categories.Where(names.ContainsKey).Select(slug => (Slug: slug, Name: names[slug])).ToList();
-        return PageResults.Page(context, Render(site, post, postCategories, links.PermalinkOf(post.Id), html));
+        return PageResults.Page(context, Render(site, post, postCategories, links.PermalinkOf(post.Id)));
     }
 
-    public static Markup Render(SiteOptions site, Post post, IReadOnlyList<(string Slug, string Name)> categories, string permalink, HtmlContent html)
+    public static Markup Render(SiteOptions site, Post post, IReadOnlyList<(string Slug, string Name)> categories, string permalink)
     {
         var original = Html.IsWebUrl(post.Link) ? post.Link : null;
         var aggregated = post.SourceUrl is not null;
-        // Relative URLs in the post's HTML resolve against the post's link, as in the feeds.
-        var baseUrl = original ?? permalink;
-        var body = aggregated ? Excerpt(post, baseUrl, html) : Html.Sanitized(html.Prepare(post.Content, baseUrl));
+        var body = aggregated ? Excerpt(post) : Html.Sanitized(post.Content);
         var feeds = categories.Count == 0
             ? FeedLinks.OfAll(site)
             : categories.SelectMany(c => FeedLinks.OfCategory(site, c.Slug, c.Name)).ToList();
@@ -62,12 +61,8 @@ public static class PostPage
         return PageLayout.Render(site, new PageHead($"{post.Title} – {site.Title}", feeds, Canonical: canonical), main);
     }
 
-    private static Markup Excerpt(Post post, string baseUrl, HtmlContent html)
-    {
-        var summary = html.Prepare(post.Summary, baseUrl);
-        if (summary.Length > 0) return Html.Sanitized(summary);
-        return Html.Of($"<p>{PlainText.Excerpt(html.Prepare(post.Content, baseUrl), ExcerptLength)}</p>");
-    }
+    private static Markup Excerpt(Post post) =>
+        post.Summary.Length > 0 ? Html.Sanitized(post.Summary) : Html.Of($"<p>{PlainText.Excerpt(post.Content, ExcerptLength)}</p>");
 
     private static string HostOf(string url) => new Uri(url).Host;
 }

@@ -1,5 +1,6 @@
 using FeedService.Categories;
-using FeedService.Options;
+using FeedService.Publishing;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Serving.Pages;

@@ -1,8 +1,9 @@
 using System.Text;
-using System.Xml;
 using System.Xml.Linq;
+using System.Xml;
 using FeedService.Categories;
-using FeedService.Options;
+using FeedService.Content;
+using FeedService.Site;
 
 namespace FeedService.Serving.Pages;
 
@@ -46,5 +47,5 @@ public static class PublishedFeedsOpml
     }
 
     /// <summary>Names and descriptions are free text; characters XML 1.0 forbids would make the document unreadable.</summary>
-    private static string Clean(string text) => Publishing.XmlText.Clean(text);
+    private static string Clean(string text) => Content.XmlText.Clean(text);
 }

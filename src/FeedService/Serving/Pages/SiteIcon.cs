@@ -1,5 +1,5 @@
 using System.Text;
-using FeedService.Options;
+using FeedService.Site;
 
 namespace FeedService.Serving.Pages;
 

@@ -1,7 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using FeedService.Aggregation.Fetching;
-using FeedService.Options;
+using FeedService.Aggregation;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.WebSub.Hub;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using FeedService.Options;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.WebSub.Hub;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using FeedService.Options;
 using FeedService.Publishing;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +11,7 @@ namespace FeedService.WebSub.Hub;
 /// and other feeds' runs proceed beside it. Failed deliveries are retried with exponential back-off; a newer change of
 /// the same topic supersedes the older run, so a pending retry never sends a stale document.
 /// </summary>
-public sealed class HubDelivery : IFeedChangeListener, IDisposable
+public sealed class HubDelivery : IDocumentListener, IDisposable
 {
     /// <summary>Back-off never waits longer than this between two attempts.</summary>
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
@@ -46,14 +45,15 @@ public sealed class HubDelivery : IFeedChangeListener, IDisposable
     }
 
     /// <summary>Returns at once: each changed document's push runs in the background.</summary>
-    public void FeedsChanged(IReadOnlyList<string> files)
+    public void DocumentsChanged(IReadOnlyList<DocumentChange> changes)
     {
         if (!_options.BuiltInHub) return;
-        foreach (var file in files.Where(HubTopics.IsFeedFile).Distinct(StringComparer.Ordinal))
+        foreach (var (name, document) in changes)
         {
+            if (document is null) continue;
             // Begun here, in the order changes are reported, so a newer change always supersedes an older one.
-            var run = Begin(_topics.TopicOf(file));
-            if (!_work.Run($"push {file}", _ => PushAsync(file, run))) End(run);
+            var run = Begin(_topics.TopicOf(name));
+            if (!_work.Run($"push {name}", _ => PushAsync(document, run))) End(run);
         }
     }
 
@@ -63,17 +63,17 @@ public sealed class HubDelivery : IFeedChangeListener, IDisposable
         lock (_lock) return _current.ContainsKey(topic);
     }
 
-    private async Task PushAsync(string file, PushRun run)
+    private async Task PushAsync(PublishedDocument published, PushRun run)
     {
         var topic = run.Topic;
         try
         {
             var subscribers = await _subscriptions.ActiveAsync(topic, _clock.GetUtcNow(), run.Token);
             if (subscribers.Count == 0) return;
-            // The document as it is on disk now: when it changed again meanwhile, this run has been superseded anyway.
-            var body = await _topics.ReadAsync(file, run.Token);
-            if (body is null) return;
-            var document = new HubDocument(topic, body, MediaTypes.ServedAs(HubTopics.ExtensionOf(file)), $"<{_topics.HubUrl}>; rel=\"hub\", <{topic}>; rel=\"self\"");
+            // The bytes the regenerator published, handed over in memory: when the document changed again meanwhile, this run
+            // has been superseded anyway.
+            var body = published.Body;
+            var document = new HubDocument(topic, body, published.ContentType, $"<{_topics.HubUrl}>; rel=\"hub\", <{topic}>; rel=\"self\"");
 
             var started = Stopwatch.GetTimestamp();
             using var perChange = new SemaphoreSlim(_options.DeliveryConcurrency);

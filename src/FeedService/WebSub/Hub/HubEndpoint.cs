@@ -1,6 +1,5 @@
 using System.Globalization;
 using FeedService.Api;
-using FeedService.Options;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;

@@ -1,5 +1,6 @@
 using FeedService.Aggregation.Fetching;
-using FeedService.Options;
+using FeedService.Aggregation;
+using FeedService.Site;
 
 namespace FeedService.WebSub.Hub;
 

@@ -1,5 +1,6 @@
-using FeedService.Options;
+using FeedService.Aggregation;
 using FeedService.Publishing;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.WebSub.Hub;
@@ -21,7 +22,7 @@ public static class HubSetup
         services.AddSingleton<DeliverySender>();
         services.AddSingleton<IntentVerifier>();
         services.AddSingleton<HubDelivery>();
-        services.AddSingleton<IFeedChangeListener>(sp => sp.GetRequiredService<HubDelivery>());
+        services.AddSingleton<IDocumentListener>(sp => sp.GetRequiredService<HubDelivery>());
         // Hosted services stop in reverse order: the work first (it adds to the log), the log last (it writes what is left).
         services.AddSingleton<DeliveryLog>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryLog>());

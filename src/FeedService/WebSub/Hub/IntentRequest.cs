@@ -1,6 +1,5 @@
 using System.Text;
 using FeedService.Api;
-using FeedService.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FeedService.WebSub.Hub;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using FeedService.Options;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.WebSub.Hub;

@@ -3,7 +3,6 @@ using System.Text;
 using FeedService.Aggregation;
 using FeedService.Aggregation.Fetching;
 using FeedService.Aggregation.Parsing;
-using FeedService.Options;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.WebSub.Subscriber;

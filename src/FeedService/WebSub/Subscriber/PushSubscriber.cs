@@ -1,8 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
-using FeedService.Aggregation;
 using FeedService.Aggregation.Parsing;
-using FeedService.Options;
+using FeedService.Aggregation;
+using FeedService.Site;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.WebSub.Subscriber;

@@ -1,5 +1,6 @@
 using FeedService.Aggregation.Fetching;
-using FeedService.Options;
+using FeedService.Aggregation;
+using FeedService.Site;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedService.Tests.Aggregation.Fetching;
@@ -18,6 +19,8 @@ internal sealed class TestFetcher : IAsyncDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        // AddFeedFetching binds FeedService:Aggregation from configuration, as in the app; here it is empty.
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         services.AddSingleton(time ?? TimeProvider.System);
         services.Configure<SiteOptions>(o => o.BaseUrl = SiteUrl);
         services.Configure<AggregationOptions>(o =>

@@ -1,5 +1,4 @@
 using FeedService.Aggregation;
-using FeedService.Options;
 using Xunit;
 
 namespace FeedService.Tests.Aggregation.Sources;

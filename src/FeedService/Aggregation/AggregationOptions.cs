@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace FeedService.Options;
+namespace FeedService.Aggregation;
 
 /// <summary>FeedService:Aggregation — how other sites' feeds are fetched and polled.</summary>
 public sealed class AggregationOptions

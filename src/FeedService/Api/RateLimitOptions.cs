@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace FeedService.Options;
+namespace FeedService.Api;
 
 /// <summary>
 /// FeedService:RateLimits — how fast one client may call the write API (every POST, PUT and DELETE under /api).

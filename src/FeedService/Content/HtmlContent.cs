@@ -1,6 +1,6 @@
 using Ganss.Xss;
 
-namespace FeedService.Publishing;
+namespace FeedService.Content;
 
 /// <summary>
 /// Prepares HTML for a feed or a page, for local and aggregated posts alike: HtmlSanitizer's allow-list

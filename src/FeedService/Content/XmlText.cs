@@ -1,7 +1,7 @@
 using System.Text;
 using System.Xml;
 
-namespace FeedService.Publishing;
+namespace FeedService.Content;
 
 public static class XmlText
 {

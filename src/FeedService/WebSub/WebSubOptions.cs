@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace FeedService.Options;
+namespace FeedService.WebSub;
 
 /// <summary>FeedService:WebSub — push for feeds we publish (hubs) and for sources we aggregate (subscriptions).</summary>
 public sealed class WebSubOptions
