@@ -1,4 +1,5 @@
 using FeedService.Aggregation.Fetching;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -12,7 +13,10 @@ public static class AggregationSetup
         services.AddSingleton<SourceStore>();
         services.AddSingleton<EntryStore>();
         services.AddSingleton<EntryNormalizer>();
+        services.AddSingleton<Ingest>();
         services.AddSingleton<SourcePoller>();
+        // Sources are only polled unless WebSub registers its subscriber.
+        services.TryAddSingleton<IPushSubscriptions, NoPush>();
         // Each run of the polling job picks the sources that are due.
         Scheduling.CronSchedule.Add(services, new TriggerKey("poll-due-sources", "aggregation"), PollSourcesJob.Key,
             sp => sp.GetRequiredService<IOptions<AggregationOptions>>().Value.PollCron);

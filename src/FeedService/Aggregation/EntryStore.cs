@@ -9,9 +9,6 @@ public sealed record IncomingEntry(
     string Key, string ContentHash, string Title, string Summary, string Content, string? Author, string? Link,
     DateTimeOffset Published, DateTimeOffset? Updated);
 
-/// <summary>What a poll did with a feed's entries: how many it saw, added and updated.</summary>
-public sealed record IngestResult(int Seen, int Added, int Updated);
-
 /// <summary>Stores a source's entries as posts: one post per upstream identity, updated in place when the entry changes.</summary>
 public sealed class EntryStore(Db db, PostIds ids)
 {

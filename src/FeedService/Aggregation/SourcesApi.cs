@@ -58,7 +58,7 @@ public static class SourcesApi
     /// and the items found are stored at once. A URL that does not lead to a readable feed is refused with the reason.
     /// </summary>
     private static async Task<IResult> CreateAsync(HttpRequest request, SourceStore store, CategoryStore categories, FeedFetcher fetcher,
-        SourcePoller poller, IOptions<AggregationOptions> options, TimeProvider clock, CancellationToken ct)
+        Ingest ingest, SourcePoller poller, IOptions<AggregationOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync<SourceBody>(request, ct);
         if (error is not null) return error;
@@ -68,9 +68,13 @@ public static class SourcesApi
         var known = await store.KnownUrlsAsync(ct);
         if (known.Contains(input!.Url.AbsoluteUri)) return Problems.Conflict($"{input.Url} is already a source.");
 
-        var (fetch, parsed, feedUrl, reason) = await DiscoverAsync(input.Url, fetcher, ct);
-        if (reason is not null) return Problems.Invalid("url", reason);
-        if (known.Contains(feedUrl!.AbsoluteUri)) return Problems.Conflict($"{input.Url} leads to {feedUrl}, which is already a source.");
+        var fetch = await fetcher.FetchAsync(new FetchRequest(input.Url, null, null), ct);
+        if (fetch.Outcome != FetchOutcome.Ok) return Problems.Invalid("url", $"Could not fetch {input.Url}: {fetch.Error ?? fetch.Outcome.ToString()}");
+        var read = await ingest.ReadAsync(fetch, discover: true, ct);
+        if (read.Feed is null) return Problems.Invalid("url", read.Error!);
+        // A move seen on the way (301/308) is where the feed lives now; a temporary redirect is not.
+        var feedUrl = read.Fetch.PermanentUrl ?? read.Discovered ?? input.Url;
+        if (known.Contains(feedUrl.AbsoluteUri)) return Problems.Conflict($"{input.Url} leads to {feedUrl}, which is already a source.");
 
         // Not due until the fetch just made is recorded (which sets the real next poll): the polling job must not
         // fetch it meanwhile without the validators.
@@ -78,27 +82,9 @@ public static class SourcesApi
         var id = await store.CreateAsync(feedUrl.AbsoluteUri, input.Url.AbsoluteUri, input.Categories, input.IntervalSeconds, now, now + options.Value.MaxPollInterval, ct);
         if (id is null) return Problems.Conflict($"{feedUrl} is already a source.");
         var source = (await store.GetAsync(id.Value, ct))!;
-        var found = await poller.ApplyAsync(source, fetch!, parsed, ct);
+        var found = await poller.ApplyAsync(source, read, ct);
         var stored = (await store.GetAsync(id.Value, ct))!;
         return TypedResults.Created($"/api/sources/{id}", new PollResponse(Output(stored, options.Value), found));
-    }
-
-    /// <summary>Fetches the URL; when it is an HTML page, fetches the first feed it links to. Returns a reason when no feed can be read.</summary>
-    private static async Task<(FetchResult? Fetch, ParseResult? Parsed, Uri? FeedUrl, string? Reason)> DiscoverAsync(Uri url, FeedFetcher fetcher, CancellationToken ct)
-    {
-        var fetch = await fetcher.FetchAsync(new FetchRequest(url, null, null), ct);
-        if (fetch.Outcome != FetchOutcome.Ok) return (null, null, null, $"Could not fetch {url}: {fetch.Error ?? fetch.Outcome.ToString()}");
-        if (FeedDiscovery.LooksLikeHtml(fetch.Body!, fetch.ContentType))
-        {
-            var links = FeedDiscovery.FindFeedLinks(fetch.Body!, fetch.ContentType, fetch.FinalUrl);
-            if (links.Count == 0) return (null, null, null, $"{url} is an HTML page that links to no RSS, Atom or JSON feed.");
-            url = links[0];
-            fetch = await fetcher.FetchAsync(new FetchRequest(url, null, null), ct);
-            if (fetch.Outcome != FetchOutcome.Ok) return (null, null, null, $"The page links to {url}, which could not be fetched: {fetch.Error ?? fetch.Outcome.ToString()}");
-        }
-        var parsed = SourcePoller.Parse(fetch);
-        if (parsed.Feed is null) return (null, null, null, $"{url} is not a readable feed: {parsed.Error}");
-        return (fetch, parsed, fetch.PermanentUrl ?? url, null);
     }
 
     private static async Task<IResult> UpdateAsync(long id, HttpRequest request, SourceStore store, CategoryStore categories,

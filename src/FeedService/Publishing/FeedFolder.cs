@@ -21,6 +21,7 @@ public sealed class FeedFolder : BackgroundService, IDocumentListener
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
     private volatile string? _error;
+    private int _writing;
 
     public FeedFolder(DocumentStore documents, IOptions<FeedsOptions> options, IHostEnvironment env, ILogger<FeedFolder> logger)
     {
@@ -40,6 +41,15 @@ public sealed class FeedFolder : BackgroundService, IDocumentListener
         get
         {
             lock (_lock) return _pending.Count;
+        }
+    }
+
+    /// <summary>Whether every file is what the store holds: nothing pending, nothing being written, no failure.</summary>
+    public bool IsCurrent
+    {
+        get
+        {
+            lock (_lock) return _pending.Count == 0 && _writing == 0 && _error is null;
         }
     }
 
@@ -125,16 +135,22 @@ public sealed class FeedFolder : BackgroundService, IDocumentListener
         {
             names = [.. _pending];
             _pending.Clear();
+            _writing = names.Length;
         }
         for (var i = 0; i < names.Length; i++)
         {
             try
             {
                 Write(names[i]);
+                lock (_lock) _writing--;
             }
             catch
             {
-                lock (_lock) _pending.UnionWith(names[i..]);
+                lock (_lock)
+                {
+                    _pending.UnionWith(names[i..]);
+                    _writing = 0;
+                }
                 throw;
             }
         }

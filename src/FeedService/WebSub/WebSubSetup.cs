@@ -1,3 +1,4 @@
+using FeedService.Aggregation;
 using FeedService.Publishing;
 using FeedService.WebSub.Hub;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,6 +37,7 @@ public static class WebSubSetup
             .ConfigurePrimaryHttpMessageHandler(sp => Subscriber.PushSubscriber.Handler(sp.GetRequiredService<Aggregation.Fetching.AddressGuard>()));
         services.AddSingleton<Subscriber.PushStore>();
         services.AddSingleton<Subscriber.PushSubscriber>();
+        services.Replace(ServiceDescriptor.Singleton<IPushSubscriptions>(sp => sp.GetRequiredService<Subscriber.PushSubscriber>()));
         services.AddSingleton<Subscriber.PushRenewal>();
         services.AddHostedService(sp => sp.GetRequiredService<Subscriber.PushRenewal>());
         services.AddSingleton<IDocumentListener>(sp => sp.GetRequiredService<HubPinger>());

@@ -97,6 +97,18 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
     /// <summary>Runs one regeneration now, on the same path the scheduler takes, and waits for it.</summary>
     public Task RegenerateAsync() => Services.GetRequiredService<FeedRegenerator>().RunAsync(CancellationToken.None);
 
+    /// <summary>Waits (bounded) until feeds/ holds what is served: the folder is written in the background.</summary>
+    public async Task WaitForFeedFolderAsync()
+    {
+        var folder = Services.GetRequiredService<FeedFolder>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!folder.IsCurrent)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"feeds/ never caught up: {folder.Pending} pending, error {folder.Error ?? "none"}");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Waits (bounded) until the served feed satisfies <paramref name="predicate"/>; returns its text.</summary>
     public async Task<string> WaitForFeedAsync(string file, Func<string, bool> predicate, TimeSpan? timeout = null)
     {

@@ -211,6 +211,7 @@ public sealed class AuthoringApiTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while ((await _anonymous.GetAsync("/feeds/temp.rss")).StatusCode != HttpStatusCode.NotFound && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.Equal(HttpStatusCode.NotFound, (await _anonymous.GetAsync("/feeds/temp.rss")).StatusCode);
+        await _app.WaitForFeedFolderAsync();
         Assert.False(File.Exists(Path.Combine(_app.FeedsFolder, "temp.rss")));
         Assert.False(File.Exists(Path.Combine(_app.FeedsFolder, "temp.atom.gz")));
         Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync($"/api/posts/{post.Id}")).StatusCode);

@@ -38,6 +38,7 @@ public sealed class RegenerationTests
         string rss, atom;
         string? rssTag, atomTag;
         DateTime rssWritten;
+        DateTimeOffset? rssModified;
         await using (var app = new FeedServiceApp(folder, seedDemo: true))
         {
             await app.CreateCategoryAsync("tech");
@@ -47,7 +48,9 @@ public sealed class RegenerationTests
             var client = app.CreateClient();
             rssTag = (await client.GetAsync("/feeds/tech.rss")).Headers.ETag?.Tag;
             atomTag = (await client.GetAsync("/feeds/tech.atom")).Headers.ETag?.Tag;
+            await app.WaitForFeedFolderAsync();
             rssWritten = File.GetLastWriteTimeUtc(Path.Combine(app.FeedsFolder, "tech.rss"));
+            rssModified = (await client.GetAsync("/feeds/tech.rss")).Content.Headers.LastModified;
 
             await app.RegenerateAsync();
             Assert.Equal(rss, await client.GetStringAsync("/feeds/tech.rss"));
@@ -62,7 +65,9 @@ public sealed class RegenerationTests
             Assert.Equal(atom, await client.GetStringAsync("/feeds/tech.atom"));
             Assert.Equal(rssTag, (await client.GetAsync("/feeds/tech.rss")).Headers.ETag?.Tag);
             Assert.Equal(atomTag, (await client.GetAsync("/feeds/tech.atom")).Headers.ETag?.Tag);
-            // Unchanged bytes are never rewritten, so Last-Modified survives the restart too.
+            // Unchanged bytes are never published again, so Last-Modified survives the restart too, and so does the file.
+            Assert.Equal(rssModified, (await client.GetAsync("/feeds/tech.rss")).Content.Headers.LastModified);
+            await restarted.WaitForFeedFolderAsync();
             Assert.Equal(rssWritten, File.GetLastWriteTimeUtc(Path.Combine(restarted.FeedsFolder, "tech.rss")));
             // The demo seed ran once, not again on the restart.
             Assert.Equal(9, (await client.GetFromJsonAsync<PageJson>("/api/posts?category=hm-probation-inspectorate&pageSize=100"))!.Total);

@@ -18,6 +18,7 @@ public sealed class FeedServingTests : IAsyncLifetime
         var post = await _app.CreatePostAsync(new { title = "Serving test", content = "<p>Body</p>", categories = new[] { "tech" }, publishedAt = "2026-01-02T03:04:05Z" });
         foreach (var file in new[] { "tech.rss", "tech.atom", "tech.json", "all.rss", "all.atom", "all.json" })
             await _app.WaitForFeedAsync(file, x => x.Contains(post.Guid, StringComparison.Ordinal));
+        await _app.WaitForFeedFolderAsync();
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -42,6 +43,7 @@ public sealed class FeedServingTests : IAsyncLifetime
         Assert.Contains("Accept-Encoding", response.Headers.Vary);
         Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
         var body = await response.Content.ReadAsByteArrayAsync();
+        // feeds/ is the static copy of exactly what is served.
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_app.FeedsFolder, file)), body);
     }
 

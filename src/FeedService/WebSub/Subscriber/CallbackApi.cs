@@ -57,8 +57,8 @@ public static class CallbackApi
     /// A delivery. Bodies without a valid signature are ignored but still answered 2xx, as WebSub requires (so a forger
     /// learns nothing); a token we do not know gets 410 Gone, which tells the hub to stop.
     /// </summary>
-    private static async Task<IResult> ReceiveAsync(string token, HttpRequest request, PushStore store, SourceStore sources, SourcePoller poller,
-        IOptions<AggregationOptions> aggregation, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+    private static async Task<IResult> ReceiveAsync(string token, HttpRequest request, PushStore store, SourceStore sources, Ingest ingest,
+        SourcePoller poller, IOptions<AggregationOptions> aggregation, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger("FeedService.WebSub.Subscriber");
         var subscription = await store.OfTokenAsync(token, ct);
@@ -80,8 +80,7 @@ public static class CallbackApi
 
         var topic = new Uri(subscription.TopicUrl);
         var fetch = new FetchResult(FetchOutcome.Ok, 200, body, request.ContentType, null, null, topic, null, null, null, null, null);
-        var parsed = SourcePoller.Parse(fetch);
-        await poller.ApplyAsync(source, fetch, parsed, ct, pushed: true);
+        await poller.ApplyAsync(source, await ingest.ReadAsync(fetch, discover: false, ct), ct, pushed: true);
         await store.PushedAsync(source.Id, clock.GetUtcNow(), ct);
         return TypedResults.Accepted((string?)null);
     }

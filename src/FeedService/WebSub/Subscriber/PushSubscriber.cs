@@ -17,15 +17,19 @@ public sealed class PushSubscriber(
     IOptions<WebSubOptions> websub,
     IOptions<SiteOptions> site,
     TimeProvider clock,
-    ILogger<PushSubscriber> logger)
+    ILogger<PushSubscriber> logger) : IPushSubscriptions
 {
     public const string ClientName = "websub-subscribe";
 
     /// <summary>How long a request may wait for the hub's verification before it is asked again.</summary>
     private static readonly TimeSpan VerificationWait = TimeSpan.FromHours(1);
 
+    /// <summary>While a subscription is live, or right after a hub delivered, the source is polled only as a safety net.</summary>
+    public async Task<TimeSpan?> PushedPollIntervalAsync(Source source, bool pushed, DateTimeOffset now, CancellationToken ct) =>
+        pushed || (await store.OfSourceAsync(source.Id, ct))?.IsLiveAt(now) == true ? websub.Value.PushSafetyPollInterval : null;
+
     /// <summary>Subscribes when the feed names a hub and no live or pending subscription to it exists.</summary>
-    public async Task EnsureSubscribedAsync(Source source, ParsedFeed feed, CancellationToken ct)
+    public async Task FeedPolledAsync(Source source, ParsedFeed feed, CancellationToken ct)
     {
         if (feed.HubUrl is null || !Uri.TryCreate(feed.HubUrl, UriKind.Absolute, out var hub) || hub.Scheme is not ("http" or "https")) return;
         var topic = feed.SelfUrl is not null && Uri.TryCreate(feed.SelfUrl, UriKind.Absolute, out var self) ? self.AbsoluteUri : source.Url;

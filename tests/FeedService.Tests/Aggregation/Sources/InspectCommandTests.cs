@@ -57,17 +57,15 @@ public sealed class InspectCommandTests(ITestOutputHelper output)
     {
         await using var server = await LocalFeedServer.StartAsync();
         server.MapText("/feed", """<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:a</id><updated>2026-01-01T00:00:00Z</updated><entry><id>urn:e</id><title>E</title><updated>2026-01-01T00:00:00Z</updated></entry></feed>""", "application/atom+xml");
-        Environment.SetEnvironmentVariable("FeedService__Aggregation__AllowPrivateNetworks", "true");
-        try
-        {
-            var (code, json, err) = await InspectAsync(server.Url("/feed").AbsoluteUri);
-            Assert.True(code == 0, err);
-            Assert.Equal("atom1.0", JsonDocument.Parse(json).RootElement.GetProperty("format").GetString());
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("FeedService__Aggregation__AllowPrivateNetworks", null);
-        }
+        // The setting is passed as the service takes it (a process-wide environment variable would reach other tests).
+        var (code, json, err) = await InspectAsync("--FeedService:Aggregation:AllowPrivateNetworks=true", server.Url("/feed").AbsoluteUri);
+        Assert.True(code == 0, err);
+        Assert.Equal("atom1.0", JsonDocument.Parse(json).RootElement.GetProperty("format").GetString());
+
+        // Without it, the loopback address is refused like any private one.
+        (code, _, err) = await InspectAsync(server.Url("/feed").AbsoluteUri);
+        Assert.Equal(1, code);
+        Assert.Contains("refused", err, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
