@@ -18,6 +18,13 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
     public const string ApiKey = "test-key-0123456789abcdef";
     public const string BaseUrl = "http://feeds.example.test";
 
+    /// <summary>
+    /// Settings under which feeds are regenerated only by the job's own triggers (start-up, writes, scheduled posts): the
+    /// periodic run is put off until 2099, so a test that sees a change arrive knows a trigger, not the cron, did it.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> NoPeriodicRegeneration =
+        new Dictionary<string, string> { ["FeedService:Feeds:RegenerateCron"] = "0 0 0 1 1 ? 2099" };
+
     public FeedServiceApp(string? folder = null, FakeTimeProvider? clock = null, bool seedDemo = false, int itemsPerFeed = 50,
         IReadOnlyDictionary<string, string>? settings = null, bool realHttp = false,
         bool configuredApiKey = true)

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using FeedService.Tests.Infrastructure;
 using Xunit;
 
@@ -169,8 +170,8 @@ public sealed class FeedServingTests : IAsyncLifetime
     {
         var response = await _client.GetAsync(path);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        if (response.Content.Headers.ContentLength != 0)
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(404, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetInt32());
     }
 
     [Fact]

@@ -74,6 +74,14 @@ public sealed class PollingTests : IAsyncLifetime
         var atom = await _app.WaitForFeedAsync("news.atom", x => x.Contains("First announcement", StringComparison.Ordinal));
         Assert.Contains("<source>", atom);
         FeedAssert.ValidAtom(atom, $"{FeedServiceApp.BaseUrl}/feeds/news.atom");
+        // JSON Feed carries the same provenance as an extension object on each aggregated item, and none on local posts.
+        var local = await _app.CreatePostAsync(new { title = "Ours", content = "<p>ours</p>", categories = new[] { "news" } });
+        var json = await _app.WaitForFeedAsync("news.json", x => x.Contains("First announcement", StringComparison.Ordinal) && x.Contains(local.Guid, StringComparison.Ordinal));
+        var items = JsonDocument.Parse(json).RootElement.GetProperty("items").EnumerateArray().ToList();
+        var republished = items.Single(i => i.GetProperty("title").GetString() == "First announcement");
+        Assert.Equal(_server.Url("/feed.xml").AbsoluteUri, republished.GetProperty("_source").GetProperty("feed_url").GetString());
+        Assert.Equal("Agency News", republished.GetProperty("_source").GetProperty("title").GetString());
+        Assert.False(items.Single(i => i.GetProperty("id").GetString() == local.Guid).TryGetProperty("_source", out _));
 
         var again = await PollAsync(source.GetProperty("id").GetInt64());
         Assert.Equal("NotModified", again.GetProperty("poll").GetProperty("outcome").GetString());

@@ -135,6 +135,6 @@ public sealed class WidgetScriptTests(SiteFixture site) : IClassFixture<SiteFixt
     {
         var response = await site.Client.GetAsync(path);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        if (response.Content.Headers.ContentType is { } type) Assert.Equal("application/problem+json", type.MediaType);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 }

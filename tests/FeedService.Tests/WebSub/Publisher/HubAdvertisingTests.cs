@@ -43,10 +43,12 @@ public sealed class HubAdvertisingTests
         await using var hubServer = await LocalFeedServer.StartAsync();
         var calls = 0;
         var pings = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var modes = new System.Collections.Concurrent.ConcurrentQueue<string?>();
         hubServer.Map("/hub", async ctx =>
         {
+            // Recorded here, asserted by the test: an assert failing in the handler would only become a 500 for the pinger.
             var form = await ctx.Request.ReadFormAsync();
-            Assert.Equal("publish", form["hub.mode"]);
+            modes.Enqueue(form["hub.mode"]);
             // The first ping fails: the pinger must retry.
             if (Interlocked.Increment(ref calls) == 1) { ctx.Response.StatusCode = 503; return; }
             pings.Enqueue(form["hub.url"]!);
@@ -68,6 +70,7 @@ public sealed class HubAdvertisingTests
         while (!expected.IsSubsetOf(pings) && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.Subset(pings.ToHashSet(), expected);
         Assert.True(calls > pings.Count, "the failed ping was retried");
+        Assert.All(modes, mode => Assert.Equal("publish", mode));
         Assert.All(hubServer.RequestsTo("/hub"), r => Assert.StartsWith("application/x-www-form-urlencoded", r.Header("Content-Type"), StringComparison.Ordinal));
     }
 }

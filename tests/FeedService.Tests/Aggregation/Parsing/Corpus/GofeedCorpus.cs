@@ -16,7 +16,6 @@ public sealed record ExpectedItem(string? Title, string? Link, string? Id);
 public static class GofeedCorpus
 {
     public const string EnvironmentVariable = "FEEDSERVICE_CORPUS";
-    public const string SkipVariable = "FEEDSERVICE_SKIP_CORPUS";
 
     /// <summary>FEEDSERVICE_CORPUS, else shared/corpora/gofeed in the nearest folder up from the test binaries (CI puts shared/ beside the clone).</summary>
     public static string? Locate()

@@ -10,17 +10,22 @@ namespace FeedService.Tests.Aggregation.Parsing.Corpus;
 /// </summary>
 public sealed class GofeedCorpusTests(ITestOutputHelper output)
 {
-    private const double RequiredPassRate = 0.95;
+    /// <summary>
+    /// Files where our reading differs from gofeed's, each a difference we accept (by path under the corpus). The README
+    /// claims every file with expected items matches, so there are none: a new difference, or one listed here that no
+    /// longer differs, fails the test.
+    /// </summary>
+    private static readonly string[] KnownDifferences = [];
 
-    [Fact]
+    [CorpusFact]
     public void Gofeed_corpus_items_match_on_count_title_link_and_id()
     {
-        if (LocateOrExplain() is not { } root) return;
+        var root = GofeedCorpus.Locate()!;
         var feeds = GofeedCorpus.Load(root);
         Assert.True(feeds.Count > 500, $"expected 500+ feeds under {root}, found {feeds.Count}");
 
         var compared = 0;
-        var failures = new List<string>();
+        var failures = new List<(string Path, string Difference)>();
         var errors = new List<string>();
         var (withoutItems, readWithoutItems) = (0, 0);
         foreach (var feed in feeds)
@@ -36,21 +41,25 @@ public sealed class GofeedCorpusTests(ITestOutputHelper output)
             if (feed.ExpectedItems is not { Count: > 0 } expected) continue;
             compared++;
             if (CorpusComparison.FirstDifference(expected, result, documentUrl) is { } difference)
-                failures.Add($"{feed.RelativePath}: {difference}");
+                failures.Add((feed.RelativePath, difference));
         }
 
         var passRate = (compared - failures.Count) / (double)compared;
         Report($"gofeed corpus: {feeds.Count} feeds parsed; {compared - failures.Count}/{compared} with expected items match on count, title, link and id ({passRate:P1})");
-        foreach (var failure in failures) Report("  differs: " + failure);
+        foreach (var (path, difference) in failures) Report($"  differs: {path}: {difference}");
         Report($"(not scored: {readWithoutItems}/{withoutItems} feeds where gofeed found no items also read with none; {errors.Count} documents are not feeds:)");
         foreach (var error in errors) Report("  error: " + error);
-        Assert.True(passRate >= RequiredPassRate, $"pass rate {passRate:P1} is under {RequiredPassRate:P0}:\n" + string.Join('\n', failures));
+        Assert.True(compared > 250, $"only {compared} corpus files have expected items");
+        var unexpected = failures.Where(f => !KnownDifferences.Contains(f.Path)).Select(f => $"{f.Path}: {f.Difference}").ToList();
+        Assert.True(unexpected.Count == 0, "differences from gofeed not in KnownDifferences:\n" + string.Join('\n', unexpected));
+        var mended = KnownDifferences.Where(k => failures.All(f => f.Path != k)).ToList();
+        Assert.True(mended.Count == 0, "listed in KnownDifferences but matching now (remove them): " + string.Join(", ", mended));
     }
 
-    [Fact]
+    [CorpusFact]
     public void Syndication_and_tree_readers_agree_on_every_corpus_feed_both_can_read()
     {
-        if (LocateOrExplain() is not { } root) return;
+        var root = GofeedCorpus.Locate()!;
         var both = 0;
         var disagreements = new List<string>();
         foreach (var feed in GofeedCorpus.Load(root))
@@ -67,22 +76,6 @@ public sealed class GofeedCorpusTests(ITestOutputHelper output)
     }
 
     private static Uri DocumentUrl(CorpusFeed feed) => new("https://corpus.example/" + feed.RelativePath);
-
-    private string? LocateOrExplain()
-    {
-        if (GofeedCorpus.Locate() is { } root) return root;
-        if (Environment.GetEnvironmentVariable(GofeedCorpus.SkipVariable) == "1")
-        {
-            Report($"gofeed corpus not found; skipped because {GofeedCorpus.SkipVariable}=1");
-            return null;
-        }
-        var configured = Environment.GetEnvironmentVariable(GofeedCorpus.EnvironmentVariable);
-        Assert.Fail("gofeed corpus not found: " + (string.IsNullOrEmpty(configured)
-                ? $"no shared/corpora/gofeed in any folder above {AppContext.BaseDirectory}. "
-                : $"{GofeedCorpus.EnvironmentVariable}={configured} is not a folder. ") +
-            $"Put the corpus there, point {GofeedCorpus.EnvironmentVariable} at it, or set {GofeedCorpus.SkipVariable}=1 to skip.");
-        return null;
-    }
 
     private void Report(string line)
     {
