@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every reliability script (crash, disk, hostile-feeds, hostile-clients, load), full or --short, on one published
+# Runs every reliability script (crash, powercut, disk, hostile-feeds, hostile-clients, load), full or --short, on one published
 # app; prints their RESULT lines at the end and exits non-zero when any property failed. .ci/run runs it with --short.
 # Usage: bash tests/reliability/all.sh [--short] [script ...]   (e.g. all.sh --short crash disk)
 set -euo pipefail
@@ -13,7 +13,7 @@ for arg in "$@"; do
         *) scripts+=("$arg") ;;
     esac
 done
-(( ${#scripts[@]} > 0 )) || scripts=(crash disk hostile-clients hostile-feeds load)
+(( ${#scripts[@]} > 0 )) || scripts=(crash powercut disk hostile-clients hostile-feeds load)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/feedservice-reliability.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

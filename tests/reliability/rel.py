@@ -72,7 +72,7 @@ def get_json(base, path, key=None, timeout=10.0):
 class App:
     """The published FeedService on 127.0.0.1, configured through the environment like tests/interop/run.sh."""
 
-    def __init__(self, app_dir, work, name="app", key=None, settings=None, port=None):
+    def __init__(self, app_dir, work, name="app", key=None, settings=None, port=None, create_folders=True):
         self.app_dir = app_dir
         self.work = work
         self.name = name
@@ -85,6 +85,8 @@ class App:
         self.settings = dict(settings or {})
         self.proc = None
         self.starts = 0
+        # False: the app creates its data and feeds folders itself (powercut.py: it must make them durable).
+        self.create_folders = create_folders
 
     def env(self):
         e = dict(os.environ)
@@ -94,17 +96,19 @@ class App:
             "FeedService__Site__BaseUrl": self.base,
             "FeedService__Storage__DatabasePath": self.db,
             "FeedService__Feeds__OutputPath": self.feeds,
-            "FeedService__Auth__ApiKeys__0": self.key,
             "FeedService__Demo__Seed": "false",
             "FeedService__Aggregation__AllowPrivateNetworks": "true",
         })
+        if self.key:   # None: no key configured, so the app generates data/api-key
+            e["FeedService__Auth__ApiKeys__0"] = self.key
         for k, v in self.settings.items():
             e["FeedService__" + k.replace(":", "__")] = str(v)
         return e
 
     def start(self, timeout=60):
-        os.makedirs(os.path.dirname(self.db), exist_ok=True)
-        os.makedirs(self.feeds, exist_ok=True)
+        if self.create_folders:
+            os.makedirs(os.path.dirname(self.db), exist_ok=True)
+            os.makedirs(self.feeds, exist_ok=True)
         out = open(self.log_path, "ab")
         out.write(f"\n==== start {self.starts + 1} ====\n".encode())
         out.flush()

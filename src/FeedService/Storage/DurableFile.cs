@@ -56,15 +56,28 @@ public static partial class DurableFile
     /// <summary>Whether a file name is one of the temp files written here (a process that died mid-write leaves them).</summary>
     public static bool IsTempName(string fileName) => fileName.StartsWith('.') && fileName.EndsWith(TempSuffix, StringComparison.Ordinal);
 
-    /// <summary>Creates a folder (and its parents) and syncs the folder above each one created, so it survives a cut.</summary>
+    /// <summary>
+    /// Creates a folder (and its parents) so that it survives a power cut: each folder's entry is synced in its parent.
+    /// Folders that already existed are synced where possible too (a folder made with mkdir a moment ago is not on disk
+    /// yet); one that cannot be opened, above where we may read, is left as it is.
+    /// </summary>
     public static void CreateDirectory(string folder)
     {
         folder = Path.GetFullPath(folder);
-        if (Directory.Exists(folder)) return;
-        var parent = Path.GetDirectoryName(folder);
-        if (parent is not null) CreateDirectory(parent);
+        var created = new HashSet<string>(StringComparer.Ordinal);
+        for (var f = folder; f is not null && !Directory.Exists(f); f = Path.GetDirectoryName(f)) created.Add(f);
         Directory.CreateDirectory(folder);
-        if (parent is not null) SyncDirectory(parent);
+        for (var child = folder; Path.GetDirectoryName(child) is { } parent; child = parent)
+        {
+            try
+            {
+                SyncDirectory(parent);
+            }
+            catch (IOException) when (!created.Contains(child))
+            {
+                // A folder we may not open (e.g. mode 711) whose entry existed before us: nothing of ours to make durable.
+            }
+        }
     }
 
     private static string WriteTemp(string path, ReadOnlySpan<byte> bytes, UnixFileMode? mode)

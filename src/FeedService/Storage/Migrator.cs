@@ -21,7 +21,10 @@ public sealed class Migrator(Db db, TimeProvider clock, ILogger<Migrator> logger
     public async Task MigrateAsync(CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        // WAL is a property of the database file, so setting it once here covers every later connection.
+        // WAL is a property of the database file, so setting it once here covers every later connection. A new database
+        // switches to it through a rollback journal; EXTRA also syncs the folder once that journal is deleted, or a power
+        // cut could bring the journal back, roll the switch back, and orphan everything since in the WAL.
+        await connection.ExecuteAsync("PRAGMA synchronous = EXTRA");
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL");
         await connection.ExecuteAsync(CreateTable);
         var applied = (await connection.QueryAsync<long>(SelectApplied)).ToHashSet();
