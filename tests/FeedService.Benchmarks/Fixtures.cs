@@ -4,7 +4,6 @@ using FeedService.Options;
 using FeedService.Posts;
 using FeedService.Publishing;
 using FeedService.WebSub;
-using Microsoft.Extensions.Options;
 
 namespace FeedService.Benchmarks;
 

@@ -1,5 +1,4 @@
 using Dapper;
-using FeedService.Posts;
 using FeedService.Storage;
 
 namespace FeedService.Aggregation;

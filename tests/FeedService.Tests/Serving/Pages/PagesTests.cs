@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
-using FeedService.Tests.Infrastructure;
 using Xunit;
 
 namespace FeedService.Tests.Serving.Pages;
