@@ -79,7 +79,7 @@ public sealed class RegenerationTests
         var post = await app.CreatePostAsync(new { title = "Both", content = "<p>x</p>", categories = new[] { "a", "b" } });
         foreach (var file in new[] { "a.rss", "a.atom", "b.rss", "b.atom", "all.rss", "all.atom" })
             await app.WaitForFeedAsync(file, x => x.Contains(post.Guid, StringComparison.Ordinal));
-        Assert.DoesNotContain(post.Guid, await app.WaitForFeedAsync("c.rss", _ => true));
+        Assert.DoesNotContain(post.Guid, await app.WaitForFeedAsync("c.rss", _ => true), StringComparison.Ordinal);
 
         (await app.Writer().DeleteAsync($"/api/posts/{post.Id}")).EnsureSuccessStatusCode();
         foreach (var file in new[] { "a.rss", "a.atom", "b.rss", "b.atom", "all.rss", "all.atom" })
@@ -109,8 +109,8 @@ public sealed class RegenerationTests
         var goLive = clock.GetUtcNow().AddHours(2);
         var post = await app.CreatePostAsync(new { title = "Scheduled", content = "<p>x</p>", categories = new[] { "news" }, publishedAt = goLive.ToString("O") });
         await app.RegenerateAsync();
-        Assert.DoesNotContain(post.Guid, await app.CreateClient().GetStringAsync("/feeds/news.rss"));
-        Assert.DoesNotContain(post.Guid, await app.CreateClient().GetStringAsync("/feeds/all.atom"));
+        Assert.DoesNotContain(post.Guid, await app.CreateClient().GetStringAsync("/feeds/news.rss"), StringComparison.Ordinal);
+        Assert.DoesNotContain(post.Guid, await app.CreateClient().GetStringAsync("/feeds/all.atom"), StringComparison.Ordinal);
 
         // The job has woken itself for the moment the post goes live...
         var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
@@ -121,11 +121,11 @@ public sealed class RegenerationTests
         // ...and at that moment the post is rendered, with nothing else written in between.
         clock.Advance(TimeSpan.FromHours(1));
         await app.RegenerateAsync();
-        Assert.DoesNotContain(post.Guid, await app.CreateClient().GetStringAsync("/feeds/news.rss"));
+        Assert.DoesNotContain(post.Guid, await app.CreateClient().GetStringAsync("/feeds/news.rss"), StringComparison.Ordinal);
         clock.Advance(TimeSpan.FromHours(1));
         await app.RegenerateAsync();
-        Assert.Contains(post.Guid, await app.CreateClient().GetStringAsync("/feeds/news.rss"));
-        Assert.Contains(post.Guid, await app.CreateClient().GetStringAsync("/feeds/all.atom"));
+        Assert.Contains(post.Guid, await app.CreateClient().GetStringAsync("/feeds/news.rss"), StringComparison.Ordinal);
+        Assert.Contains(post.Guid, await app.CreateClient().GetStringAsync("/feeds/all.atom"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -148,15 +148,15 @@ public sealed class RegenerationTests
         FeedAssert.ValidAtom(atom, $"{FeedServiceApp.BaseUrl}/feeds/edge.atom");
         foreach (var doc in new[] { rss, atom })
         {
-            Assert.Contains("Bell and  escape ", doc);
-            Assert.Contains($"{FeedServiceApp.BaseUrl}/about", doc);
-            Assert.Contains($"{FeedServiceApp.BaseUrl}/other/page", doc);
-            Assert.Contains($"{FeedServiceApp.BaseUrl}/posts/pic.png", doc);
-            Assert.Contains("https://example.org/x", doc);
-            Assert.DoesNotContain("&lt;script", doc);
-            Assert.DoesNotContain("alert(1)", doc);
-            Assert.DoesNotContain("onclick", doc);
-            Assert.Contains("Zoë", doc);
+            Assert.Contains("Bell and  escape ", doc, StringComparison.Ordinal);
+            Assert.Contains($"{FeedServiceApp.BaseUrl}/about", doc, StringComparison.Ordinal);
+            Assert.Contains($"{FeedServiceApp.BaseUrl}/other/page", doc, StringComparison.Ordinal);
+            Assert.Contains($"{FeedServiceApp.BaseUrl}/posts/pic.png", doc, StringComparison.Ordinal);
+            Assert.Contains("https://example.org/x", doc, StringComparison.Ordinal);
+            Assert.DoesNotContain("&lt;script", doc, StringComparison.Ordinal);
+            Assert.DoesNotContain("alert(1)", doc, StringComparison.Ordinal);
+            Assert.DoesNotContain("onclick", doc, StringComparison.Ordinal);
+            Assert.Contains("Zoë", doc, StringComparison.Ordinal);
         }
     }
 
@@ -172,8 +172,8 @@ public sealed class RegenerationTests
         Assert.Equal([guids[4], guids[3], guids[2]], FeedAssert.ValidRss(rss, $"{FeedServiceApp.BaseUrl}/feeds/many.rss"));
         var atom = await app.WaitForFeedAsync("many.atom", x => x.Contains(guids[4], StringComparison.Ordinal));
         Assert.Equal([guids[4], guids[3], guids[2]], FeedAssert.ValidAtom(atom, $"{FeedServiceApp.BaseUrl}/feeds/many.atom"));
-        Assert.Contains("<lastBuildDate>Thu, 05 Jan 2026 00:00:00 +0000</lastBuildDate>".Replace("Thu", "Mon", StringComparison.Ordinal), rss);
-        Assert.Contains("<updated>2026-01-05T00:00:00Z</updated>", atom);
+        Assert.Contains("<lastBuildDate>Thu, 05 Jan 2026 00:00:00 +0000</lastBuildDate>".Replace("Thu", "Mon", StringComparison.Ordinal), rss, StringComparison.Ordinal);
+        Assert.Contains("<updated>2026-01-05T00:00:00Z</updated>", atom, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -185,8 +185,8 @@ public sealed class RegenerationTests
         Assert.Equal(9, FeedAssert.ValidRss(rss, $"{FeedServiceApp.BaseUrl}/feeds/hm-probation-inspectorate.rss").Count);
         Assert.Equal(9, FeedAssert.ValidAtom(atom, $"{FeedServiceApp.BaseUrl}/feeds/hm-probation-inspectorate.atom").Count);
         Assert.True(rss.IndexOf("North London Probation Services", StringComparison.Ordinal) < rss.IndexOf("Offenders with learning disabilities", StringComparison.Ordinal));
-        Assert.Contains("Unpaid work", rss);
-        Assert.DoesNotContain("Continue Reading", rss);
+        Assert.Contains("Unpaid work", rss, StringComparison.Ordinal);
+        Assert.DoesNotContain("Continue Reading", rss, StringComparison.Ordinal);
         FeedAssert.ValidRss(await app.WaitForFeedAsync("all.rss", _ => true), $"{FeedServiceApp.BaseUrl}/feeds/all.rss");
         FeedAssert.ValidAtom(await app.WaitForFeedAsync("all.atom", _ => true), $"{FeedServiceApp.BaseUrl}/feeds/all.atom");
     }

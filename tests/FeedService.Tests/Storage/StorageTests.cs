@@ -89,7 +89,7 @@ public sealed class StorageTests
 
         Directory.Delete(blocker);
         await app.RegenerateAsync();
-        Assert.Contains("Blocked", await client.GetStringAsync("/feeds/keep.rss"));
+        Assert.Contains("Blocked", await client.GetStringAsync("/feeds/keep.rss"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
     }
 }

@@ -104,8 +104,8 @@ public sealed class PushSubscriptionTests : IAsyncLifetime
         var rss = await _app.WaitForFeedAsync("pushed.rss", x => x.Contains("Pushed entry", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
         // Well inside the polling schedule (a day away now): only the push can have brought it.
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), "pushed content reached the feed at once");
-        Assert.DoesNotContain("Forged entry", rss);
-        Assert.Contains($"<source url=\"{_origin.Url("/feed.atom")}\">Origin</source>", rss);
+        Assert.DoesNotContain("Forged entry", rss, StringComparison.Ordinal);
+        Assert.Contains($"<source url=\"{_origin.Url("/feed.atom")}\">Origin</source>", rss, StringComparison.Ordinal);
 
         // By push, not by polling: the origin was fetched once (when the source was added), and the next poll is a day away.
         Assert.Single(_origin.RequestsTo("/feed.atom"));
