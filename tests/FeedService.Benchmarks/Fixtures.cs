@@ -4,7 +4,6 @@ using FeedService.Content;
 using FeedService.Posts;
 using FeedService.Publishing;
 using FeedService.Site;
-using Microsoft.Extensions.Options;
 
 namespace FeedService.Benchmarks;
 

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FeedService.Bench;
 using FeedService.Content;
-using FeedService.Publishing;
 
 namespace FeedService.Benchmarks;
 

@@ -1,5 +1,4 @@
 using FeedService.Aggregation.Fetching;
-using FeedService.Aggregation.Parsing;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Aggregation;
@@ -57,7 +56,9 @@ public sealed class SourcePoller(
         }
         else
         {
+#pragma warning disable CA5394 // jitter that spreads retries, not a secret
             delay = NextPoll.AfterFailure(interval, failures, fetch.RetryAfter, Random.Shared.NextDouble(), o);
+#pragma warning restore CA5394
             if (fetch.Outcome == FetchOutcome.Gone) disabled = "the server answered 410 Gone: the feed was removed";
             else if (failures >= o.MaxConsecutiveFailures) disabled = $"{failures} failures in a row; the last: {error}";
         }

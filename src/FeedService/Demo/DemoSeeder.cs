@@ -29,7 +29,7 @@ public sealed class DemoSeeder(Db db, CategoryStore categories, PostAuthoring po
         }
 
         await using var stream = typeof(DemoSeeder).Assembly.GetManifestResourceStream("FeedService.Demo.demo-posts.json")!;
-        var data = (await JsonSerializer.DeserializeAsync<DemoData>(stream, new JsonSerializerOptions(JsonSerializerDefaults.Web), ct))!;
+        var data = (await JsonSerializer.DeserializeAsync<DemoData>(stream, JsonSerializerOptions.Web, ct))!;
         var category = await categories.CreateAsync(data.Category.Slug, data.Category.Name, data.Category.Description, ct)
             ?? throw new InvalidOperationException($"Demo category {data.Category.Slug} exists in a database that looked empty");
         // Oldest first, so ids follow publication order as they would have on the original site.

@@ -10,7 +10,7 @@ public static class PostsApi
     public sealed record PostBody(string? Title, string? Summary, string? Content, string? Author, List<string>? Categories,
         string? PublishedAt, string? Link, string? Status);
 
-    #pragma warning disable CA1720 // "guid" is the RSS element and the API field name
+#pragma warning disable CA1720 // "guid" is the RSS element and the API field name
     public sealed record PostOutput(long Id, string Guid, string Title, string Summary, string Content, string? Author,
         IReadOnlyList<string> Categories, string Status, DateTimeOffset PublishedAt, DateTimeOffset UpdatedAt, DateTimeOffset CreatedAt,
         string Link, string Url);

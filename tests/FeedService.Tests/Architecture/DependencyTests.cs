@@ -118,9 +118,9 @@ public sealed partial class DependencyTests
 
     private const BindingFlags Everything = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
-    private static IEnumerable<(Type Type, string Where)> Referenced(Type type)
+    private static List<(Type Type, string Where)> Referenced(Type type)
     {
-        var found = new List<(Type, string)>();
+        var found = new List<(Type Type, string Where)>();
         void Add(Type? t, string where)
         {
             if (t is null) return;

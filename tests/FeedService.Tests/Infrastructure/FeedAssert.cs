@@ -29,8 +29,8 @@ public static partial class FeedAssert
     /// <summary>Asserts the RSS document is valid and returns its items' guids in order.</summary>
     public static List<string> ValidRss(string xml, string expectedSelf)
     {
-        Assert.DoesNotContain("a10:", xml);
-        Assert.DoesNotContain("xmlns:a10", xml);
+        Assert.DoesNotContain("a10:", xml, StringComparison.Ordinal);
+        Assert.DoesNotContain("xmlns:a10", xml, StringComparison.Ordinal);
         var doc = XDocument.Parse(xml);
         var rss = doc.Root!;
         Assert.Equal("rss", rss.Name.LocalName);

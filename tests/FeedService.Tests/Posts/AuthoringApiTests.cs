@@ -51,7 +51,7 @@ public sealed class AuthoringApiTests : IAsyncLifetime
             var response = await _anonymous.SendAsync(request);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-            Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString());
+            Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         }
         Assert.Equal(before, await Snapshot());
     }
@@ -74,7 +74,7 @@ public sealed class AuthoringApiTests : IAsyncLifetime
     {
         var unknown = await _writer.PostAsJsonAsync("/api/posts", new { title = "t", content = "c", categories = new[] { "tech", "ghost" } });
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
-        Assert.Contains("ghost", await unknown.Content.ReadAsStringAsync());
+        Assert.Contains("ghost", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var malformed = await _writer.PostAsync("/api/posts", new StringContent("{\"title\": ", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
@@ -82,7 +82,7 @@ public sealed class AuthoringApiTests : IAsyncLifetime
 
         var wrongType = await _writer.PostAsync("/api/posts", new StringContent("{\"title\": 5}", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
-        Assert.Contains("title", await wrongType.Content.ReadAsStringAsync());
+        Assert.Contains("title", await wrongType.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var notJson = await _writer.PostAsync("/api/posts", new StringContent("title=x", Encoding.UTF8, "application/x-www-form-urlencoded"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, notJson.StatusCode);
@@ -110,7 +110,7 @@ public sealed class AuthoringApiTests : IAsyncLifetime
     {
         var response = await _writer.PostAsJsonAsync("/api/categories", new { slug, name = "X" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("slug", await response.Content.ReadAsStringAsync());
+        Assert.Contains("slug", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -155,7 +155,7 @@ public sealed class AuthoringApiTests : IAsyncLifetime
         Assert.Equal(["life"], updated.Categories);
         Assert.Equal("https://example.org/a", updated.Link);
         var feed = await _app.WaitForFeedAsync("life.atom", x => x.Contains("Renamed", StringComparison.Ordinal));
-        Assert.Contains(_post.Guid, feed);
+        Assert.Contains(_post.Guid, feed, StringComparison.Ordinal);
         await _app.WaitForFeedAsync("tech.atom", x => !x.Contains(_post.Guid, StringComparison.Ordinal));
     }
 
@@ -164,11 +164,11 @@ public sealed class AuthoringApiTests : IAsyncLifetime
     {
         var draft = await _app.CreatePostAsync(new { title = "Secret draft", content = "<p>x</p>", categories = new[] { "tech" }, status = "draft" });
         await _app.RegenerateAsync();
-        Assert.DoesNotContain(draft.Guid, await _anonymous.GetStringAsync("/feeds/tech.rss"));
-        Assert.DoesNotContain(draft.Guid, await _anonymous.GetStringAsync("/feeds/all.atom"));
+        Assert.DoesNotContain(draft.Guid, await _anonymous.GetStringAsync("/feeds/tech.rss"), StringComparison.Ordinal);
+        Assert.DoesNotContain(draft.Guid, await _anonymous.GetStringAsync("/feeds/all.atom"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await _anonymous.GetAsync($"/api/posts/{draft.Id}")).StatusCode);
-        Assert.DoesNotContain("Secret draft", await _anonymous.GetStringAsync("/api/posts?category=tech"));
-        Assert.Contains("Secret draft", await _writer.GetStringAsync("/api/posts?category=tech"));
+        Assert.DoesNotContain("Secret draft", await _anonymous.GetStringAsync("/api/posts?category=tech"), StringComparison.Ordinal);
+        Assert.Contains("Secret draft", await _writer.GetStringAsync("/api/posts?category=tech"), StringComparison.Ordinal);
 
         var publish = await _writer.PutAsJsonAsync($"/api/posts/{draft.Id}", new { title = "Secret draft", content = "<p>x</p>", categories = new[] { "tech" }, status = "published", publishedAt = "2026-11-26T11:00:00Z" });
         publish.EnsureSuccessStatusCode();

@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml.Linq;
 using FeedService.Publishing;
@@ -33,7 +33,7 @@ public sealed class ArchiveTests : IAsyncLifetime
     private static string? Link(XElement feed, string rel) =>
         (string?)feed.Elements(Atom + "link").SingleOrDefault(l => (string?)l.Attribute("rel") == rel)?.Attribute("href");
 
-    private string Local(string url) => new Uri(url).PathAndQuery;
+    private static string Local(string url) => new Uri(url).PathAndQuery;
 
     [Fact]
     public async Task Atom_history_walks_from_current_to_the_first_post_seeing_every_item_once()
@@ -124,7 +124,7 @@ public sealed class ArchiveTests : IAsyncLifetime
         }
         var newest = XDocument.Parse(await _client.GetStringAsync("/feeds/archive/hist/3.atom")).Root!;
         Assert.Equal(2, newest.Elements(Atom + "entry").Count());
-        Assert.Contains(_guids[7], newest.ToString());
+        Assert.Contains(_guids[7], newest.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -221,7 +221,7 @@ public sealed class ArchiveTests : IAsyncLifetime
     public async Task An_edited_old_post_is_in_its_page_after_the_next_run_never_the_kept_rendering()
     {
         var page1 = await _client.GetStringAsync("/feeds/archive/hist/1.rss");
-        Assert.Contains("<title>P01</title>", page1);
+        Assert.Contains("<title>P01</title>", page1, StringComparison.Ordinal);
         var first = await _app.Writer().GetStringAsync("/api/posts?category=hist&pageSize=100");
         var id = JsonDocument.Parse(first).RootElement.GetProperty("items").EnumerateArray()
             .Single(p => p.GetProperty("title").GetString() == "P01").GetProperty("id").GetInt64();
@@ -230,7 +230,7 @@ public sealed class ArchiveTests : IAsyncLifetime
         update.EnsureSuccessStatusCode();
         await _app.RegenerateAsync();
         var after = await _client.GetStringAsync("/feeds/archive/hist/1.rss");
-        Assert.Contains("<title>P01 edited</title>", after);
+        Assert.Contains("<title>P01 edited</title>", after, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using FeedService.Content;
-using FeedService.Publishing;
 using Xunit;
 
 namespace FeedService.Tests.Publishing;

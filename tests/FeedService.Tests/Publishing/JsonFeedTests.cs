@@ -47,7 +47,7 @@ public sealed class JsonFeedTests : IAsyncLifetime
             Assert.Equal(JsonValueKind.String, item.GetProperty("id").ValueKind);
             Assert.StartsWith("urn:uuid:", item.GetProperty("id").GetString(), StringComparison.Ordinal);
             Assert.True(Uri.IsWellFormedUriString(item.GetProperty("url").GetString(), UriKind.Absolute));
-            Assert.Contains($"{FeedServiceApp.BaseUrl}/x", item.GetProperty("content_html").GetString());
+            Assert.Contains($"{FeedServiceApp.BaseUrl}/x", item.GetProperty("content_html").GetString(), StringComparison.Ordinal);
             Assert.Equal("Short excerpt & more", item.GetProperty("summary").GetString());
             Assert.True(DateTimeOffset.TryParseExact(item.GetProperty("date_published").GetString(), "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _));
             Assert.Equal("Ann", item.GetProperty("authors")[0].GetProperty("name").GetString());

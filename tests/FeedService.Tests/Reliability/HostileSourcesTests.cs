@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -148,7 +149,7 @@ public sealed class HostileSourcesTests : IAsyncLifetime
             var source = sources[new Uri(url).AbsoluteUri];
             var outcome = source.GetProperty("lastOutcome").GetString();
             var error = source.GetProperty("lastError").GetString();
-            report.AppendLine($"{name}: {outcome}: {error}");
+            report.AppendLine(CultureInfo.InvariantCulture, $"{name}: {outcome}: {error}");
             Assert.False(string.IsNullOrWhiteSpace(error), $"{name} recorded no error (outcome {outcome})");
             Assert.NotEqual("Ok", outcome);
             Assert.Equal(1, source.GetProperty("consecutiveFailures").GetInt32());

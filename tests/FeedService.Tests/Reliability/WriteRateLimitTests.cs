@@ -50,7 +50,7 @@ public sealed class WriteRateLimitTests : IAsyncLifetime
         Assert.InRange(retryAfter.Value.TotalSeconds, 1, 60);
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(429, problem.GetProperty("status").GetInt32());
-        Assert.Contains("RateLimits", problem.GetProperty("detail").GetString());
+        Assert.Contains("RateLimits", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         // Nothing of the refused request was stored.
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/categories/burst-over")).StatusCode);

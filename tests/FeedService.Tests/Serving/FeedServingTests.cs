@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using FeedService.Tests.Infrastructure;
 using Xunit;
@@ -179,7 +178,7 @@ public sealed class FeedServingTests : IAsyncLifetime
     {
         var response = await _client.GetAsync("/feeds/nope.atom");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        Assert.Contains("nope.atom", await response.Content.ReadAsStringAsync());
+        Assert.Contains("nope.atom", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static byte[] Decode(byte[] body, string encoding)
@@ -201,7 +200,7 @@ public sealed class FeedInBrowserTests
         var client = app.CreateClient();
         var feed = await app.WaitForFeedAsync("hm-probation-inspectorate.rss", x => x.Contains("<item>", StringComparison.Ordinal));
         await app.WaitForFeedAsync("hm-probation-inspectorate.json", x => x.Contains("North London", StringComparison.Ordinal));
-        Assert.Contains("<?xml-stylesheet type=\"text/xsl\" href=\"/assets/feed.xsl\"?>", feed);
+        Assert.Contains("<?xml-stylesheet type=\"text/xsl\" href=\"/assets/feed.xsl\"?>", feed, StringComparison.Ordinal);
 
         var reader = await client.GetAsync("/feeds/hm-probation-inspectorate.rss");
         var tab = new HttpRequestMessage(HttpMethod.Get, "/feeds/hm-probation-inspectorate.rss");
@@ -226,7 +225,7 @@ public sealed class FeedInBrowserTests
         using var output = new StringWriter();
         using (var feedReader = System.Xml.XmlReader.Create(new StringReader(feed), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Ignore }))
             transform.Transform(feedReader, null, output);
-        Assert.Contains("North London Probation Services", output.ToString());
-        Assert.Contains("copy this page's address into a feed reader", output.ToString());
+        Assert.Contains("North London Probation Services", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("copy this page's address into a feed reader", output.ToString(), StringComparison.Ordinal);
     }
 }

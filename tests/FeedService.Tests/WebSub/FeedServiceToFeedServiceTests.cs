@@ -37,7 +37,7 @@ public sealed class FeedServiceToFeedServiceTests
         var mirror = await aggregator.WaitForFeedAsync("mirror.atom", x => x.Contains("After the subscription", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         var elapsed = DateTime.UtcNow - started;
         Assert.True(elapsed < TimeSpan.FromSeconds(5), $"pushed in {elapsed.TotalMilliseconds:F0} ms");
-        Assert.Contains($"{publisher.PublicBaseUrl}/feeds/origin.atom", mirror);
+        Assert.Contains($"{publisher.PublicBaseUrl}/feeds/origin.atom", mirror, StringComparison.Ordinal);
 
         var source = await aggregator.Writer().GetFromJsonAsync<JsonElement>($"/api/sources/{sourceId}");
         Assert.Equal("Pushed", source.GetProperty("lastOutcome").GetString());

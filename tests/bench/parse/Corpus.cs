@@ -58,10 +58,10 @@ public static class Corpus
         var sb = new StringBuilder(items * 2600);
         sb.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         sb.Append("<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
-        sb.Append($"<title>{X(Title(r))} – Site {doc}</title>\n<link>{site}/</link>\n<description>{X(Sentence(r, 12))}</description>\n");
-        sb.Append($"<atom:link href=\"{site}/feed/\" rel=\"self\" type=\"application/rss+xml\"/>\n<language>en-GB</language>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<title>{X(Title(r))} – Site {doc}</title>\n<link>{site}/</link>\n<description>{X(Sentence(r, 12))}</description>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<atom:link href=\"{site}/feed/\" rel=\"self\" type=\"application/rss+xml\"/>\n<language>en-GB</language>\n");
         var date = new DateTimeOffset(2025, 11, 26, 9, 0, 0, TimeSpan.Zero).AddMinutes(-r.Next(0, 10_000));
-        sb.Append($"<lastBuildDate>{Rfc822(date)}</lastBuildDate>\n<ttl>60</ttl>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<lastBuildDate>{Rfc822(date)}</lastBuildDate>\n<ttl>60</ttl>\n");
         for (var i = 0; i < items; i++)
         {
             date = date.AddHours(-r.Next(1, 48));
@@ -69,10 +69,10 @@ public static class Corpus
             var body = Html(r, site, path);
             var excerpt = $"<p>{Sentence(r, r.Next(25, 45))} [&#8230;]</p>";
             sb.Append("<item>\n");
-            sb.Append($"<title>{X(Title(r))}</title>\n<link>{site}{path}</link>\n");
-            sb.Append($"<dc:creator><![CDATA[{Names[r.Next(Names.Length)]}]]></dc:creator>\n<pubDate>{Rfc822(date)}</pubDate>\n");
-            foreach (var tag in Categories(r)) sb.Append($"<category><![CDATA[{tag}]]></category>\n");
-            sb.Append($"<guid isPermaLink=\"false\">{site}/?p={10_000 + i}</guid>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<title>{X(Title(r))}</title>\n<link>{site}{path}</link>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<dc:creator><![CDATA[{Names[r.Next(Names.Length)]}]]></dc:creator>\n<pubDate>{Rfc822(date)}</pubDate>\n");
+            foreach (var tag in Categories(r)) sb.Append(CultureInfo.InvariantCulture, $"<category><![CDATA[{tag}]]></category>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<guid isPermaLink=\"false\">{site}/?p={10_000 + i}</guid>\n");
             if (withContent)
             {
                 sb.Append("<description>").Append(Wrap(excerpt, cdata)).Append("</description>\n");
@@ -94,10 +94,10 @@ public static class Corpus
         var sb = new StringBuilder(items * 2800);
         sb.Append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n");
         var date = new DateTimeOffset(2025, 11, 26, 9, 0, 0, TimeSpan.Zero).AddMinutes(-r.Next(0, 10_000));
-        sb.Append($"<title type=\"text\">{X(Title(r))} – Site {doc}</title>\n<subtitle>{X(Sentence(r, 12))}</subtitle>\n");
-        sb.Append($"<id>tag:site{doc}.example.org,2025:feed</id>\n<updated>{Rfc3339(date)}</updated>\n");
-        sb.Append($"<link rel=\"alternate\" type=\"text/html\" href=\"{site}/\"/>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{site}/feed.atom\"/>\n");
-        sb.Append($"<author><name>{X(Names[r.Next(Names.Length)])}</name></author>\n<generator uri=\"https://example.org/gen\" version=\"1.0\">Gen</generator>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<title type=\"text\">{X(Title(r))} – Site {doc}</title>\n<subtitle>{X(Sentence(r, 12))}</subtitle>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<id>tag:site{doc}.example.org,2025:feed</id>\n<updated>{Rfc3339(date)}</updated>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<link rel=\"alternate\" type=\"text/html\" href=\"{site}/\"/>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{site}/feed.atom\"/>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<author><name>{X(Names[r.Next(Names.Length)])}</name></author>\n<generator uri=\"https://example.org/gen\" version=\"1.0\">Gen</generator>\n");
         for (var i = 0; i < items; i++)
         {
             date = date.AddHours(-r.Next(1, 48));
@@ -105,19 +105,19 @@ public static class Corpus
             var body = Html(r, site, path);
             var excerpt = $"<p>{Sentence(r, r.Next(25, 45))} &#8230;</p>";
             sb.Append("<entry>\n");
-            sb.Append($"<title type=\"html\">{X(Title(r))}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{site}{path}\"/>\n");
-            sb.Append($"<id>tag:site{doc}.example.org,2025:entry-{20_000 + i}</id>\n");
-            sb.Append($"<published>{Rfc3339(date)}</published>\n<updated>{Rfc3339(date.AddMinutes(r.Next(0, 120)))}</updated>\n");
-            sb.Append($"<author><name>{X(Names[r.Next(Names.Length)])}</name><uri>{site}/author/{i % 5}</uri></author>\n");
-            foreach (var tag in Categories(r)) sb.Append($"<category term=\"{X(tag.ToLowerInvariant().Replace(' ', '-'))}\" label=\"{X(tag)}\"/>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<title type=\"html\">{X(Title(r))}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{site}{path}\"/>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<id>tag:site{doc}.example.org,2025:entry-{20_000 + i}</id>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<published>{Rfc3339(date)}</published>\n<updated>{Rfc3339(date.AddMinutes(r.Next(0, 120)))}</updated>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<author><name>{X(Names[r.Next(Names.Length)])}</name><uri>{site}/author/{i % 5}</uri></author>\n");
+            foreach (var tag in Categories(r)) sb.Append(CultureInfo.InvariantCulture, $"<category term=\"{X(tag.ToLowerInvariant().Replace(' ', '-'))}\" label=\"{X(tag)}\"/>\n");
             if (withContent)
             {
-                sb.Append($"<summary type=\"html\">{X(excerpt)}</summary>\n");
-                sb.Append($"<content type=\"html\" xml:base=\"{site}{path}\">{X(body)}</content>\n");
+                sb.Append(CultureInfo.InvariantCulture, $"<summary type=\"html\">{X(excerpt)}</summary>\n");
+                sb.Append(CultureInfo.InvariantCulture, $"<content type=\"html\" xml:base=\"{site}{path}\">{X(body)}</content>\n");
             }
             else
             {
-                sb.Append($"<summary type=\"html\">{X(body)}</summary>\n");
+                sb.Append(CultureInfo.InvariantCulture, $"<summary type=\"html\">{X(body)}</summary>\n");
             }
             sb.Append("</entry>\n");
         }
@@ -129,7 +129,7 @@ public static class Corpus
     private static string Html(Random r, string site, string path)
     {
         var sb = new StringBuilder(1800);
-        sb.Append($"<p><strong>{Sentence(r, r.Next(8, 14))}</strong></p>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<p><strong>{Sentence(r, r.Next(8, 14))}</strong></p>\n");
         var paragraphs = r.Next(3, 5);
         for (var p = 0; p < paragraphs; p++)
         {
@@ -140,11 +140,11 @@ public static class Corpus
                 1 => $"/reports/{Slug(r)}.pdf",
                 _ => $"https://www.gov.uk/government/news/{Slug(r)}",
             };
-            sb.Append($" <a href=\"{link}\">{Sentence(r, 4)}</a> ");
+            sb.Append(CultureInfo.InvariantCulture, $" <a href=\"{link}\">{Sentence(r, 4)}</a> ");
             sb.Append(Sentence(r, r.Next(10, 25))).Append(" &ndash; <em>").Append(Sentence(r, 3)).Append("</em>&nbsp;&#8217;s ");
             sb.Append(Sentence(r, r.Next(5, 12))).Append(".</p>\n");
             if (p == 0)
-                sb.Append($"<figure><img src=\"/wp-content/uploads/2025/11/{Slug(r)}.jpg\" alt=\"{Sentence(r, 5)}\" width=\"640\" height=\"360\" loading=\"lazy\"/><figcaption>{Sentence(r, 6)}</figcaption></figure>\n");
+                sb.Append(CultureInfo.InvariantCulture, $"<figure><img src=\"/wp-content/uploads/2025/11/{Slug(r)}.jpg\" alt=\"{Sentence(r, 5)}\" width=\"640\" height=\"360\" loading=\"lazy\"/><figcaption>{Sentence(r, 6)}</figcaption></figure>\n");
         }
         if (r.Next(2) == 0)
         {
@@ -152,14 +152,14 @@ public static class Corpus
             for (var i = 0; i < r.Next(2, 5); i++) sb.Append("<li>").Append(Sentence(r, r.Next(5, 10))).Append("</li>");
             sb.Append("</ul>\n");
         }
-        if (r.Next(4) == 0) sb.Append($"<blockquote><p>{Sentence(r, 20)}</p></blockquote>\n");
+        if (r.Next(4) == 0) sb.Append(CultureInfo.InvariantCulture, $"<blockquote><p>{Sentence(r, 20)}</p></blockquote>\n");
         switch (r.Next(8))
         {
             case 0: sb.Append("<script>window.track && track('view');</script>\n"); break;
-            case 1: sb.Append($"<p><a href=\"{path}#comments\" onclick=\"return open(this)\" style=\"color:red\">Comments</a></p>\n"); break;
+            case 1: sb.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{path}#comments\" onclick=\"return open(this)\" style=\"color:red\">Comments</a></p>\n"); break;
             case 2: sb.Append("<iframe src=\"https://www.youtube.com/embed/abc\" width=\"560\" height=\"315\"></iframe>\n"); break;
         }
-        sb.Append($"<p>The post <a href=\"{site}{path}\">{Sentence(r, 5)}</a> appeared first on <a href=\"{site}\">Site</a>.</p>");
+        sb.Append(CultureInfo.InvariantCulture, $"<p>The post <a href=\"{site}{path}\">{Sentence(r, 5)}</a> appeared first on <a href=\"{site}\">Site</a>.</p>");
         return sb.ToString();
     }
 

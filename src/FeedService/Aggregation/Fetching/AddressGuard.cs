@@ -27,7 +27,9 @@ public sealed class AddressGuard(bool allowPrivateNetworks)
         SocketException? last = null;
         foreach (var address in addresses)
         {
+#pragma warning disable CA2000 // a socket that fails to connect is disposed below; one that connects is owned by the NetworkStream
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+#pragma warning restore CA2000
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), ct);

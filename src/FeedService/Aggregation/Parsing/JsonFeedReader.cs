@@ -93,7 +93,7 @@ internal static class JsonFeedReader
     }
 
     /// <summary>1.1 "authors" array, else 1.0 "author" object.</summary>
-    private static IEnumerable<string?> Authors(JsonElement item)
+    private static List<string?> Authors(JsonElement item)
     {
         if (item.TryGetProperty("authors", out var authors) && authors.ValueKind == JsonValueKind.Array)
             return authors.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.Object).Select(a => String(a, "name")).ToList();

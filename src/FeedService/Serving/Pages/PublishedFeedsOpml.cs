@@ -1,8 +1,7 @@
 using System.Text;
-using System.Xml.Linq;
 using System.Xml;
+using System.Xml.Linq;
 using FeedService.Categories;
-using FeedService.Content;
 using FeedService.Site;
 
 namespace FeedService.Serving.Pages;

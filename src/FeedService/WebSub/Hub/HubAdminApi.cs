@@ -1,5 +1,6 @@
 using System.Globalization;
 using FeedService.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FeedService.WebSub.Hub;
 
@@ -54,7 +55,7 @@ public static class HubAdminApi
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit ? n
         : null;
 
-    private static IResult LimitProblem() => Problems.Invalid("limit", $"limit must be a whole number from 1 to {MaxLimit} (default {DefaultLimit}).");
+    private static ValidationProblem LimitProblem() => Problems.Invalid("limit", $"limit must be a whole number from 1 to {MaxLimit} (default {DefaultLimit}).");
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

@@ -1,5 +1,5 @@
-using FeedService.Aggregation.Fetching;
 using FeedService.Aggregation;
+using FeedService.Aggregation.Fetching;
 using FeedService.Site;
 
 namespace FeedService.WebSub.Hub;
@@ -18,6 +18,7 @@ public static class HubHttp
     {
         var guard = new AddressGuard(aggregation.AllowPrivateNetworks);
         var timeout = TimeSpan.FromSeconds(websub.RequestTimeoutSeconds);
+#pragma warning disable CA2000 // the HttpClient made below owns the handler and disposes it
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -29,6 +30,7 @@ public static class HubHttp
             // Connections are re-made, and so DNS re-resolved and re-vetted, every few minutes.
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
+#pragma warning restore CA2000
         var client = new HttpClient(handler) { Timeout = timeout };
         client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", UserAgent(site));
         return client;

@@ -56,7 +56,9 @@ public sealed class HubWork : IHostedService, IDisposable
             await _stopping.CancelAsync();
             await Task.WhenAll(_running.Keys).WaitAsync(cancellationToken);
         }
+#pragma warning disable CA1031 // stopping waits for the work, whatever it ended with
         catch (Exception)
+#pragma warning restore CA1031
         {
             // Cancelled work ends with OperationCanceledException; failures were logged above; a host in a hurry stops
             // waiting; a source disposed meanwhile has cancelled everything already.

@@ -8,7 +8,7 @@ public sealed class DiscoveryTests
 {
     private static readonly Uri Page = new("https://example.com/blog/post.html");
 
-    private static IReadOnlyList<string> Find(string html, Uri? page = null) =>
+    private static List<string> Find(string html, Uri? page = null) =>
         FeedDiscovery.FindFeedLinks(Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8", page ?? Page).Select(u => u.AbsoluteUri).ToList();
 
     [Fact]

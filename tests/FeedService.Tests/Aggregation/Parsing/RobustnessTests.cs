@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using FeedService.Aggregation.Parsing;
 using Xunit;
@@ -14,7 +15,7 @@ public sealed class RobustnessTests(ITestOutputHelper output)
         var items = new StringBuilder();
         for (var k = 1; k <= count; k++)
         {
-            items.Append($"""
+            items.Append(CultureInfo.InvariantCulture, $"""
                 <item><title>Post {k} &amp; more</title><link>https://example.com/posts/{k}</link><guid>https://example.com/posts/{k}</guid>
                 <pubDate>Mon, 0{1 + k % 9} Jan 2024 10:00:00 +0000</pubDate><dc:creator>Author {k}</dc:creator><category>c{k % 5}</category>
                 <description>Summary of post {k}</description>

@@ -43,8 +43,8 @@ public sealed class InspectCommandTests(ITestOutputHelper output)
             Assert.Equal(new DateTimeOffset(2026, 11, 2, 14, 0, 0, TimeSpan.Zero), item.GetProperty("published").GetDateTimeOffset());
             Assert.Equal("Ann", item.GetProperty("authors")[0].GetString());
             Assert.Equal("a", item.GetProperty("categories")[0].GetString());
-            Assert.Contains("https://t.example/x", item.GetProperty("content").GetString());
-            Assert.DoesNotContain("bad()", item.GetProperty("content").GetString());
+            Assert.Contains("https://t.example/x", item.GetProperty("content").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("bad()", item.GetProperty("content").GetString(), StringComparison.Ordinal);
         }
         finally
         {
@@ -79,7 +79,7 @@ public sealed class InspectCommandTests(ITestOutputHelper output)
         (code, _, err) = await InspectAsync(notAFeed);
         File.Delete(notAFeed);
         Assert.NotEqual(0, code);
-        Assert.Contains("not a readable feed", err);
+        Assert.Contains("not a readable feed", err, StringComparison.Ordinal);
         Assert.Single(err.Trim().Split('\n'));
         Assert.Equal(2, (await InspectAsync()).Code);
     }

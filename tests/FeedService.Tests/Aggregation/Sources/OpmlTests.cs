@@ -50,7 +50,7 @@ public sealed class OpmlTests
         Assert.Equal(["life", "tech"], back["https://a.example/feed"]);
         Assert.Equal(["tech"], back["https://b.example/rss"]);
         Assert.Empty(back["https://c.example/atom"]);
-        Assert.Contains("version=\"2.0\"", Encoding.UTF8.GetString(bytes));
+        Assert.Contains("version=\"2.0\"", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
     }
 
     [Fact]

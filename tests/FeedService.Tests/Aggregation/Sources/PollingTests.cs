@@ -65,14 +65,14 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.Equal("rss2.0", source.GetProperty("format").GetString());
 
         var rss = await _app.WaitForFeedAsync("news.rss", x => x.Contains("First announcement", StringComparison.Ordinal) && x.Contains("Second &amp; last", StringComparison.Ordinal));
-        Assert.Contains($"<source url=\"{_server.Url("/feed.xml")}\">Agency News</source>", rss);
-        Assert.Contains("https://agency.example.gov/news/a1", rss);
-        Assert.Contains("https://agency.example.gov/report.pdf", rss);
-        Assert.DoesNotContain("alert(1)", rss);
-        Assert.Contains("<pubDate>Mon, 02 Nov 2026 09:00:00 +0000</pubDate>", rss);
+        Assert.Contains($"<source url=\"{_server.Url("/feed.xml")}\">Agency News</source>", rss, StringComparison.Ordinal);
+        Assert.Contains("https://agency.example.gov/news/a1", rss, StringComparison.Ordinal);
+        Assert.Contains("https://agency.example.gov/report.pdf", rss, StringComparison.Ordinal);
+        Assert.DoesNotContain("alert(1)", rss, StringComparison.Ordinal);
+        Assert.Contains("<pubDate>Mon, 02 Nov 2026 09:00:00 +0000</pubDate>", rss, StringComparison.Ordinal);
         FeedAssert.ValidRss(rss, $"{FeedServiceApp.BaseUrl}/feeds/news.rss");
         var atom = await _app.WaitForFeedAsync("news.atom", x => x.Contains("First announcement", StringComparison.Ordinal));
-        Assert.Contains("<source>", atom);
+        Assert.Contains("<source>", atom, StringComparison.Ordinal);
         FeedAssert.ValidAtom(atom, $"{FeedServiceApp.BaseUrl}/feeds/news.atom");
         // JSON Feed carries the same provenance as an extension object on each aggregated item, and none on local posts.
         var local = await _app.CreatePostAsync(new { title = "Ours", content = "<p>ours</p>", categories = new[] { "news" } });
@@ -157,9 +157,9 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.Equal(1, poll.GetProperty("poll").GetProperty("itemsUpdated").GetInt32());
         Assert.Equal(0, poll.GetProperty("poll").GetProperty("itemsAdded").GetInt32());
         var after = await _app.WaitForFeedAsync("gov.atom", x => x.Contains("Corrected title", StringComparison.Ordinal));
-        Assert.Contains(guid, after);
-        Assert.DoesNotContain("Original title", after);
-        Assert.Contains("Keep me", after);
+        Assert.Contains(guid, after, StringComparison.Ordinal);
+        Assert.DoesNotContain("Original title", after, StringComparison.Ordinal);
+        Assert.Contains("Keep me", after, StringComparison.Ordinal);
         posts = await _writer.GetFromJsonAsync<JsonElement>("/api/posts?category=gov");
         Assert.Equal(2, posts.GetProperty("total").GetInt32());
         var updatedAt = posts.GetProperty("items").EnumerateArray().Single(p => p.GetProperty("guid").GetString() == guid).GetProperty("updatedAt").GetDateTimeOffset();
@@ -171,7 +171,7 @@ public sealed class PollingTests : IAsyncLifetime
         _server.MapFeed("/feed.xml", Rss("Agency", ("k1", "Edited once more", "<p>v3</p>", "Mon, 02 Nov 2026 09:00:00 GMT")), etag: "\"3\"");
         poll = await PollAsync(id);
         Assert.Equal(0, poll.GetProperty("poll").GetProperty("itemsAdded").GetInt32() + poll.GetProperty("poll").GetProperty("itemsUpdated").GetInt32());
-        Assert.DoesNotContain("Edited once more", await _writer.GetStringAsync("/api/posts?category=gov"));
+        Assert.DoesNotContain("Edited once more", await _writer.GetStringAsync("/api/posts?category=gov"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -199,8 +199,8 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.Equal(3, poll.GetProperty("itemsSeen").GetInt32());
         Assert.Equal(0, poll.GetProperty("itemsAdded").GetInt32() + poll.GetProperty("itemsUpdated").GetInt32());
         var posts = await _writer.GetStringAsync("/api/posts?category=gov");
-        Assert.Contains("<p>kept</p>", posts);
-        Assert.DoesNotContain("Same id again", posts);
+        Assert.Contains("<p>kept</p>", posts, StringComparison.Ordinal);
+        Assert.DoesNotContain("Same id again", posts, StringComparison.Ordinal);
 
         // A changed entry among unchanged ones is still updated.
         _server.MapFeed("/feed.xml", Rss("Agency", ("u1", "Stays", "<p>v1</p>", "Mon, 02 Nov 2026 09:00:00 GMT"),
@@ -208,8 +208,8 @@ public sealed class PollingTests : IAsyncLifetime
         poll = (await PollAsync(id)).GetProperty("poll");
         Assert.Equal(1, poll.GetProperty("itemsUpdated").GetInt32());
         posts = await _writer.GetStringAsync("/api/posts?category=gov");
-        Assert.Contains("Edited upstream", posts);
-        Assert.Contains("<p>kept</p>", posts);
+        Assert.Contains("Edited upstream", posts, StringComparison.Ordinal);
+        Assert.Contains("<p>kept</p>", posts, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -244,7 +244,7 @@ public sealed class PollingTests : IAsyncLifetime
         _server.MapStatus("/gone.xml", 410);
         var poll = await PollAsync(gone);
         Assert.False(poll.GetProperty("source").GetProperty("enabled").GetBoolean());
-        Assert.Contains("410", poll.GetProperty("source").GetProperty("disabledReason").GetString());
+        Assert.Contains("410", poll.GetProperty("source").GetProperty("disabledReason").GetString(), StringComparison.Ordinal);
 
         _server.MapStatus("/flaky.xml", 503, ("Retry-After", "7200"));
         poll = await PollAsync(flaky);
@@ -259,7 +259,7 @@ public sealed class PollingTests : IAsyncLifetime
         s = poll.GetProperty("source");
         Assert.Equal(3, s.GetProperty("consecutiveFailures").GetInt32());
         Assert.False(s.GetProperty("enabled").GetBoolean());
-        Assert.Contains("3 failures in a row", s.GetProperty("disabledReason").GetString());
+        Assert.Contains("3 failures in a row", s.GetProperty("disabledReason").GetString(), StringComparison.Ordinal);
 
         // Re-enabling clears the count and makes it due now.
         _server.MapFeed("/flaky.xml", Rss("F", ("f", "F", "<p>f</p>", "Mon, 02 Nov 2026 09:00:00 GMT")));
@@ -356,7 +356,7 @@ public sealed class PrivateNetworkTests
         await using var app = new FeedServiceApp(settings: new Dictionary<string, string> { ["FeedService:Aggregation:AllowPrivateNetworks"] = "false" });
         var response = await app.Writer().PostAsJsonAsync("/api/sources", new { url = server.Url("/feed.xml").AbsoluteUri });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("127.0.0.1", await response.Content.ReadAsStringAsync());
+        Assert.Contains("127.0.0.1", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(server.Requests);
     }
 }
@@ -383,7 +383,7 @@ public sealed class PollScheduleTests
             ("s2", "Second of schedule", "<p>2</p>", "Tue, 03 Nov 2026 09:00:00 GMT"),
             ("s1", "First of schedule", "<p>1</p>", "Mon, 02 Nov 2026 09:00:00 GMT")), etag: "\"2\"");
         var rss = await app.WaitForFeedAsync("sched.rss", x => x.Contains("Second of schedule", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
-        Assert.Contains($"<source url=\"{server.Url("/feed.xml")}\">Sched</source>", rss);
+        Assert.Contains($"<source url=\"{server.Url("/feed.xml")}\">Sched</source>", rss, StringComparison.Ordinal);
         // Every poll after the first was conditional.
         Assert.All(server.RequestsTo("/feed.xml").Skip(1), r => Assert.NotNull(r.Header("If-None-Match")));
     }

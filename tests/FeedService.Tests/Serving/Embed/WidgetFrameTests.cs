@@ -19,14 +19,14 @@ public sealed class WidgetFrameTests(SiteFixture site) : IClassFixture<SiteFixtu
         Assert.Empty(doc.QuerySelectorAll("script"));
 
         var csp = response.Headers.GetValues("Content-Security-Policy").Single();
-        Assert.Contains("frame-ancestors *", csp);
-        Assert.Contains("default-src 'none'", csp);
+        Assert.Contains("frame-ancestors *", csp, StringComparison.Ordinal);
+        Assert.Contains("default-src 'none'", csp, StringComparison.Ordinal);
         Assert.False(response.Headers.Contains("X-Frame-Options"));
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         // The one inline style block is allowed by its hash, and nothing else inline is.
         var style = doc.Head!.QuerySelector("style")!.TextContent;
-        Assert.Contains($"style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(style)))}'", csp);
-        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.Contains($"style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(style)))}'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,11 +63,11 @@ public sealed class WidgetFrameTests(SiteFixture site) : IClassFixture<SiteFixtu
     {
         var (_, doc, html) = await site.PageAsync("/embed/odd?excerpt=true");
         Assert.Empty(doc.QuerySelectorAll("img, b, [onerror]"));
-        Assert.DoesNotContain("<img", html);
-        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", html);
+        Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", html, StringComparison.Ordinal);
         Assert.Equal(SiteFixture.XssTitle, doc.QuerySelector("li a.title")!.TextContent);
         Assert.Equal("Excerpt with markup & entities", doc.QuerySelector(".excerpt")!.TextContent);
-        Assert.StartsWith(SiteFixture.OddName, doc.Title);
+        Assert.StartsWith(SiteFixture.OddName, doc.Title, StringComparison.Ordinal);
     }
 
     [Fact]

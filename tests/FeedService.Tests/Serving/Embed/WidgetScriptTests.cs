@@ -65,12 +65,12 @@ public sealed class WidgetScriptTests(SiteFixture site) : IClassFixture<SiteFixt
         Assert.Equal("23 January 2025", newest.GetProperty("date").GetString());
         Assert.Equal("Summary of tech post 23.", newest.GetProperty("excerpt").GetString());
         Assert.Matches(@"^http://feeds\.example\.test/posts/\d+$", newest.GetProperty("url").GetString());
-        Assert.DoesNotContain("Draft post", script);
-        Assert.DoesNotContain("Scheduled post", script);
+        Assert.DoesNotContain("Draft post", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("Scheduled post", script, StringComparison.Ordinal);
         // What makes it work when loaded async, and more than once on a page.
-        Assert.Contains("document.currentScript", script);
-        Assert.Contains("attachShadow", script);
-        Assert.DoesNotContain("innerHTML", script);
+        Assert.Contains("document.currentScript", script, StringComparison.Ordinal);
+        Assert.Contains("attachShadow", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("innerHTML", script, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,11 +84,11 @@ public sealed class WidgetScriptTests(SiteFixture site) : IClassFixture<SiteFixt
     public async Task A_markup_title_is_only_ever_inside_a_json_string_with_lt_escaped()
     {
         var script = await site.Client.GetStringAsync("/embed/odd.js");
-        Assert.DoesNotContain("<img", script);
-        Assert.DoesNotContain("<b>", script);
+        Assert.DoesNotContain("<img", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", script, StringComparison.Ordinal);
         Assert.DoesNotContain("</script", script, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("onerror=alert(1)>", script);
-        Assert.Contains("\"title\":\"\\u003Cimg src=x onerror=alert(1)\\u003E\"", script);
+        Assert.DoesNotContain("onerror=alert(1)>", script, StringComparison.Ordinal);
+        Assert.Contains("\"title\":\"\\u003Cimg src=x onerror=alert(1)\\u003E\"", script, StringComparison.Ordinal);
         // Decoded, it is the title exactly, as data.
         var feed = FeedData(script);
         Assert.Equal(SiteFixture.OddName, feed.GetProperty("title").GetString());
@@ -105,7 +105,7 @@ public sealed class WidgetScriptTests(SiteFixture site) : IClassFixture<SiteFixt
         var script = await site.Client.GetStringAsync("/embed/separators.js");
         Assert.DoesNotContain('\u2028', script);
         Assert.DoesNotContain('\u2029', script);
-        Assert.Contains("a\\u2028b\\u2029c", script);
+        Assert.Contains("a\\u2028b\\u2029c", script, StringComparison.Ordinal);
     }
 
     [Fact]

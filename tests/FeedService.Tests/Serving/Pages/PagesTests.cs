@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
-using FeedService.Tests.Infrastructure;
 using Xunit;
 
 namespace FeedService.Tests.Serving.Pages;
@@ -71,14 +69,14 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
     [InlineData("/posts/XSS")]
     public async Task Pages_are_well_formed_html5_with_security_headers(string path)
     {
-        path = path.Replace("LOCAL", $"{site.LocalPostId}").Replace("AGGREGATED", $"{site.AggregatedId}").Replace("XSS", $"{site.XssPostId}");
+        path = path.Replace("LOCAL", $"{site.LocalPostId}", StringComparison.Ordinal).Replace("AGGREGATED", $"{site.AggregatedId}", StringComparison.Ordinal).Replace("XSS", $"{site.XssPostId}", StringComparison.Ordinal);
         var (response, doc, html) = await site.PageAsync(path);
 
-        Assert.StartsWith("<!DOCTYPE html>\n", html);
+        Assert.StartsWith("<!DOCTYPE html>\n", html, StringComparison.Ordinal);
         Assert.Equal("html", doc.Doctype!.Name);
         Assert.Equal("en", doc.DocumentElement.GetAttribute("lang"));
         Assert.Equal("utf-8", doc.Head!.QuerySelector("meta[charset]")!.GetAttribute("charset"));
-        Assert.Contains("width=device-width", doc.Head.QuerySelector("meta[name=viewport]")!.GetAttribute("content"));
+        Assert.Contains("width=device-width", doc.Head.QuerySelector("meta[name=viewport]")!.GetAttribute("content"), StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(doc.Title));
         Assert.Single(doc.QuerySelectorAll("h1"));
         Assert.Single(doc.QuerySelectorAll("main"));
@@ -94,10 +92,10 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
         Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal("utf-8", response.Content.Headers.ContentType.CharSet);
         var csp = response.Headers.GetValues("Content-Security-Policy").Single();
-        Assert.Contains("default-src 'self'", csp);
-        Assert.Contains("frame-ancestors 'none'", csp);
-        Assert.Contains("script-src 'none'", csp);
-        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Contains("script-src 'none'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("strict-origin-when-cross-origin", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
@@ -115,7 +113,7 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
         Assert.Equal("0 posts", items["Empty"].QuerySelector(".count")!.TextContent);
         Assert.Equal(SiteFixture.Absolute("categories/tech"), items["Tech"].QuerySelector("h2 a")!.GetAttribute("href"));
         Assert.Equal(FeedTypes.Select(t => FeedUrl("tech", t)), items["Tech"].QuerySelectorAll("a.feed").Select(a => a.GetAttribute("href")!));
-        Assert.Contains($"All {SiteFixture.TechPosts + 2} posts", doc.QuerySelector("#everything")!.ParentElement!.TextContent);
+        Assert.Contains($"All {SiteFixture.TechPosts + 2} posts", doc.QuerySelector("#everything")!.ParentElement!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(doc.QuerySelector($"a[href='{SiteFixture.Absolute("feeds.opml")}']"));
     }
 
@@ -134,11 +132,11 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
                 var title = article.QuerySelector("h2 a")!;
                 seen.Add(title.TextContent);
                 var more = article.QuerySelector("a.more")!;
-                Assert.StartsWith("Continue Reading", more.TextContent);
+                Assert.StartsWith("Continue Reading", more.TextContent, StringComparison.Ordinal);
                 Assert.Equal(title.GetAttribute("href"), more.GetAttribute("href"));
                 Assert.Matches(@"^http://feeds\.example\.test/posts/\d+$", more.GetAttribute("href")!);
                 Assert.NotNull(article.QuerySelector("time[datetime]"));
-                Assert.StartsWith("Summary of tech post", article.QuerySelector(".excerpt")!.TextContent);
+                Assert.StartsWith("Summary of tech post", article.QuerySelector(".excerpt")!.TextContent, StringComparison.Ordinal);
             }
 
             string? Link(string selector) => doc.QuerySelector(selector)?.GetAttribute("href");
@@ -161,7 +159,7 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
         var (_, doc, _) = await site.PageAsync("/categories/empty");
         Assert.Empty(doc.QuerySelectorAll("article"));
         Assert.Null(doc.QuerySelector("nav.pagination"));
-        Assert.Contains("Nothing has been published", doc.QuerySelector("main")!.TextContent);
+        Assert.Contains("Nothing has been published", doc.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -179,7 +177,7 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
     [InlineData("/posts/SCHEDULED")]
     public async Task Unknown_pages_are_404_problem_json_for_clients_and_html_for_browsers(string path)
     {
-        path = path.Replace("DRAFT", $"{site.DraftId}").Replace("SCHEDULED", $"{site.ScheduledId}");
+        path = path.Replace("DRAFT", $"{site.DraftId}", StringComparison.Ordinal).Replace("SCHEDULED", $"{site.ScheduledId}", StringComparison.Ordinal);
         var problem = await site.Client.GetAsync(path);
         Assert.Equal(HttpStatusCode.NotFound, problem.StatusCode);
         Assert.Equal("application/problem+json", problem.Content.Headers.ContentType!.MediaType);
@@ -190,7 +188,7 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
         var page = await site.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
-        Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         var doc = SiteFixture.Parse(await page.Content.ReadAsStringAsync());
         Assert.Equal("Not found", doc.QuerySelector("h1")!.TextContent);
     }
@@ -201,10 +199,10 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
         foreach (var path in new[] { "/", "/categories/tech", "/categories/tech?page=2", "/categories/tech?page=3" })
         {
             var (_, _, html) = await site.PageAsync(path);
-            Assert.DoesNotContain("Draft post", html);
-            Assert.DoesNotContain("Scheduled post", html);
-            Assert.DoesNotContain($"/posts/{site.DraftId}\"", html);
-            Assert.DoesNotContain($"/posts/{site.ScheduledId}\"", html);
+            Assert.DoesNotContain("Draft post", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("Scheduled post", html, StringComparison.Ordinal);
+            Assert.DoesNotContain($"/posts/{site.DraftId}\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain($"/posts/{site.ScheduledId}\"", html, StringComparison.Ordinal);
         }
     }
 
@@ -217,7 +215,7 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
         Assert.Equal(SiteFixture.Absolute("docs/guide"), content.QuerySelector("a")!.GetAttribute("href"));
         Assert.Equal("https://images.example.org/a.png", content.QuerySelector("img")!.GetAttribute("src"));
         Assert.Equal("body", content.QuerySelector("strong")!.TextContent);
-        Assert.DoesNotContain("alert", html);
+        Assert.DoesNotContain("alert", html, StringComparison.Ordinal);
         Assert.Null(content.QuerySelector("[onclick]"));
         Assert.Equal(SiteFixture.Absolute($"posts/{site.LocalPostId}"), doc.QuerySelector("link[rel=canonical]")!.GetAttribute("href"));
         Assert.Equal(SiteFixture.Absolute("categories/tech"), doc.QuerySelector(".meta a")!.GetAttribute("href"));
@@ -234,8 +232,8 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
         Assert.Equal(site.AggregatedLink, original.GetAttribute("href"));
         Assert.Equal("Read the original at agency.example.gov", original.TextContent);
         Assert.Equal("The agency's excerpt.", doc.QuerySelector("article .content")!.TextContent.Trim());
-        Assert.DoesNotContain("full article", doc.Body!.TextContent);
-        Assert.Contains("Republished from Agency News", doc.QuerySelector("article")!.TextContent);
+        Assert.DoesNotContain("full article", doc.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Republished from Agency News", doc.QuerySelector("article")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(site.AggregatedLink, doc.QuerySelector("link[rel=canonical]")!.GetAttribute("href"));
     }
 
@@ -246,16 +244,16 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
         {
             var (_, doc, html) = await site.PageAsync(path);
             Assert.Empty(doc.QuerySelectorAll("img[src=x], [onerror], script, b"));
-            Assert.DoesNotContain("<img src=x", html);
-            Assert.DoesNotContain("<b>", html);
+            Assert.DoesNotContain("<img src=x", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
             Assert.DoesNotContain("alert(", doc.Body!.QuerySelectorAll("*").SelectMany(e => e.Attributes).Select(a => a.Value));
             // The names are there, as text.
-            Assert.Contains(SiteFixture.OddName, doc.Body.TextContent);
-            if (path != "/") Assert.Contains(SiteFixture.XssTitle, doc.Body.TextContent);
+            Assert.Contains(SiteFixture.OddName, doc.Body.TextContent, StringComparison.Ordinal);
+            if (path != "/") Assert.Contains(SiteFixture.XssTitle, doc.Body.TextContent, StringComparison.Ordinal);
         }
         var (_, post, _) = await site.PageAsync($"/posts/{site.XssPostId}");
         Assert.Equal(SiteFixture.XssTitle, post.QuerySelector("h1")!.TextContent);
-        Assert.StartsWith(SiteFixture.XssTitle, post.Title);
+        Assert.StartsWith(SiteFixture.XssTitle, post.Title, StringComparison.Ordinal);
         var (_, odd, _) = await site.PageAsync("/categories/odd");
         Assert.Equal($"Category Archives: {SiteFixture.OddName}", odd.QuerySelector("h1")!.TextContent);
         Assert.Contains(Alternates(odd), l => l.Title == $"FeedService: {SiteFixture.OddName} (RSS)");
@@ -294,7 +292,7 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
         Assert.Equal("text/css", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.True(response.Headers.CacheControl!.Public);
-        Assert.Contains("max-width", await response.Content.ReadAsStringAsync());
+        Assert.Contains("max-width", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var etag = response.Headers.ETag!;
         Assert.False(etag.IsWeak);
 
@@ -315,11 +313,11 @@ public sealed class PagesTests(SiteFixture site) : IClassFixture<SiteFixture>
     {
         var (_, doc, _) = await site.PageAsync("/");
         var href = doc.Head!.QuerySelector("link[rel=icon]")!.GetAttribute("href")!;
-        Assert.StartsWith(SiteFixture.Absolute("assets/icon.svg"), href);
+        Assert.StartsWith(SiteFixture.Absolute("assets/icon.svg"), href, StringComparison.Ordinal);
         var response = await site.Client.GetAsync(new Uri(href).PathAndQuery);
         Assert.Equal("image/svg+xml", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.False(response.Headers.ETag!.IsWeak);
-        Assert.DoesNotContain("<script", await response.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("<script", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

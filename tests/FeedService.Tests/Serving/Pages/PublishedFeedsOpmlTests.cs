@@ -59,7 +59,7 @@ public sealed class PublishedFeedsOpmlTests(SiteFixture site) : IClassFixture<Si
         await using var stream = await site.Client.GetStreamAsync("/feeds.opml");
         var outlines = Opml.Read(stream);
         Assert.Equal(Slugs.Length * Extensions.Length, outlines.Count);
-        Assert.All(outlines, o => Assert.StartsWith(SiteFixture.Absolute("feeds/"), o.Url));
+        Assert.All(outlines, o => Assert.StartsWith(SiteFixture.Absolute("feeds/"), o.Url, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class CallbackSafetyTests : IAsyncLifetime
         var response = await HubClient.SubscribeAsync(_app, HubClient.Topic("tech.atom"), callback);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Contains(reason, problem.RootElement.GetProperty("errors").GetProperty("hub.callback")[0].GetString());
+        Assert.Contains(reason, problem.RootElement.GetProperty("errors").GetProperty("hub.callback")[0].GetString(), StringComparison.Ordinal);
         Assert.Empty(await HubClient.SubscriptionsAsync(_app));
     }
 
@@ -39,6 +39,6 @@ public sealed class CallbackSafetyTests : IAsyncLifetime
     {
         var response = await HubClient.SubscribeAsync(_app, HubClient.Topic("tech.atom"), "http://no-such-host.invalid/cb");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("does not resolve", await response.Content.ReadAsStringAsync());
+        Assert.Contains("does not resolve", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using FeedService.Tests.Infrastructure;
@@ -73,7 +72,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Null(json.Header("X-Hub-Signature"));
         Assert.Equal("application/rss+xml; charset=utf-8", rss.Header("Content-Type"));
         Assert.Equal("application/feed+json; charset=utf-8", json.Header("Content-Type"));
-        Assert.Contains("rel=\"self\"", json.Header("Link"));
+        Assert.Contains("rel=\"self\"", json.Header("Link"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class RetryTests : IAsyncLifetime
         var attempts = _subscriber.DeliveriesTo("/cb/flaky");
         Assert.Equal([500, 200], attempts.Select(a => a.AnsweredWith));
         // The same signed document again.
-        Assert.Contains(post.Guid, attempts[1].Text);
+        Assert.Contains(post.Guid, attempts[1].Text, StringComparison.Ordinal);
         Assert.Equal(attempts[0].Body, attempts[1].Body);
         Assert.Equal(attempts[0].Header("X-Hub-Signature"), attempts[1].Header("X-Hub-Signature"));
 
@@ -123,8 +123,8 @@ public sealed class RetryTests : IAsyncLifetime
         // The older document's retry is pending (the clock has not moved); the newer one goes out at once.
         var newer = await _app.CreatePostAsync(new { title = "Newer", content = "<p>y</p>", categories = new[] { "news" } });
         var delivered = await _subscriber.WaitForDeliveryAsync("/cb/news", d => d.AnsweredWith == 200);
-        Assert.Contains(newer.Guid, delivered.Text);
-        Assert.Contains(older.Guid, delivered.Text);
+        Assert.Contains(newer.Guid, delivered.Text, StringComparison.Ordinal);
+        Assert.Contains(older.Guid, delivered.Text, StringComparison.Ordinal);
 
         // Long past the moment the older document's retries were due: they never came.
         for (var i = 0; i < 5; i++) _clock.Advance(FirstRetryDelay * 10);

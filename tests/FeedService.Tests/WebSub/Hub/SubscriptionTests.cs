@@ -236,8 +236,8 @@ public sealed class SubscriptionTests : IAsyncLifetime
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
         var listed = await _app.Writer().GetStringAsync("/api/websub/subscriptions");
-        Assert.Contains("/cb/private", listed);
-        Assert.DoesNotContain("do-not-show-me", listed);
+        Assert.Contains("/cb/private", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain("do-not-show-me", listed, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await _app.Writer().GetAsync("/api/websub/deliveries?limit=0")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await _app.Writer().GetAsync("/api/websub/deliveries?limit=x")).StatusCode);
     }

@@ -62,8 +62,8 @@ public sealed class HubAdvertisingTests
         await app.CreateCategoryAsync("tech");
         var post = await app.CreatePostAsync(new { title = "Ping", content = "<p>x</p>", categories = new[] { "tech" } });
         var atom = await app.WaitForFeedAsync("tech.atom", x => x.Contains(post.Guid, StringComparison.Ordinal));
-        Assert.Contains($"<link rel=\"hub\" href=\"{hubServer.Url("/hub")}\" />", atom);
-        Assert.DoesNotContain($"{FeedServiceApp.BaseUrl}/websub", atom);
+        Assert.Contains($"<link rel=\"hub\" href=\"{hubServer.Url("/hub")}\" />", atom, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{FeedServiceApp.BaseUrl}/websub", atom, StringComparison.Ordinal);
 
         var expected = new[] { "tech.rss", "tech.atom", "tech.json", "all.rss", "all.atom", "all.json" }.Select(f => $"{FeedServiceApp.BaseUrl}/feeds/{f}").ToHashSet();
         var deadline = DateTime.UtcNow.AddSeconds(10);

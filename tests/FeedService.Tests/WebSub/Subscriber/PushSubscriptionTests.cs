@@ -103,8 +103,8 @@ public sealed class PushSubscriptionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, delivered.StatusCode);
         // No periodic regeneration, and the next poll a day away (below): only the push can have brought it.
         var rss = await _app.WaitForFeedAsync("pushed.rss", x => x.Contains("Pushed entry", StringComparison.Ordinal));
-        Assert.DoesNotContain("Forged entry", rss);
-        Assert.Contains($"<source url=\"{_origin.Url("/feed.atom")}\">Origin</source>", rss);
+        Assert.DoesNotContain("Forged entry", rss, StringComparison.Ordinal);
+        Assert.Contains($"<source url=\"{_origin.Url("/feed.atom")}\">Origin</source>", rss, StringComparison.Ordinal);
 
         // By push, not by polling: the origin was fetched once (when the source was added), and the next poll is a day away.
         Assert.Single(_origin.RequestsTo("/feed.atom"));

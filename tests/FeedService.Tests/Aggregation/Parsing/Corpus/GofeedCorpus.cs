@@ -60,7 +60,7 @@ public static class GofeedCorpus
         return File.Exists(candidate) ? candidate : null;
     }
 
-    private static IReadOnlyList<ExpectedItem>? ExpectedFor(string feedPath, string relative)
+    private static List<ExpectedItem>? ExpectedFor(string feedPath, string relative)
     {
         if (ExpectedPath(feedPath) is not { } expectedPath) return null;
         using var document = JsonDocument.Parse(File.ReadAllText(expectedPath));
