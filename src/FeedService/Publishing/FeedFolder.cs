@@ -16,16 +16,19 @@ public sealed class FeedFolder : BackgroundService, IDocumentListener
     private static readonly TimeSpan LastRetry = TimeSpan.FromMinutes(1);
 
     private readonly DocumentStore _documents;
+    private readonly ArchiveIndex _firstRun;
     private readonly ILogger<FeedFolder> _logger;
     private readonly Lock _lock = new();
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
     private volatile string? _error;
     private int _writing;
+    private volatile bool _caughtUp;
 
-    public FeedFolder(DocumentStore documents, IOptions<FeedsOptions> options, IHostEnvironment env, ILogger<FeedFolder> logger)
+    public FeedFolder(DocumentStore documents, ArchiveIndex firstRun, IOptions<FeedsOptions> options, IHostEnvironment env, ILogger<FeedFolder> logger)
     {
         _documents = documents;
+        _firstRun = firstRun;
         _logger = logger;
         Folder = Path.GetFullPath(Path.Combine(env.ContentRootPath, options.Value.OutputPath));
     }
@@ -44,12 +47,12 @@ public sealed class FeedFolder : BackgroundService, IDocumentListener
         }
     }
 
-    /// <summary>Whether every file is what the store holds: nothing pending, nothing being written, no failure.</summary>
+    /// <summary>Whether every file is what the store holds: compared since start-up, nothing pending or being written, no failure.</summary>
     public bool IsCurrent
     {
         get
         {
-            lock (_lock) return _pending.Count == 0 && _writing == 0 && _error is null;
+            lock (_lock) return _caughtUp && _pending.Count == 0 && _writing == 0 && _error is null;
         }
     }
 
@@ -62,6 +65,16 @@ public sealed class FeedFolder : BackgroundService, IDocumentListener
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The folder is compared with the store once the first run after start-up has published: before it, a store
+        // that was never filled (the first start of this version) would make every file look like a deleted feed's.
+        try
+        {
+            await _firstRun.Ready.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         var delay = FirstRetry;
         var startUp = true;
         while (!stoppingToken.IsCancellationRequested)
@@ -71,6 +84,7 @@ public sealed class FeedFolder : BackgroundService, IDocumentListener
                 if (startUp) CatchUp();
                 startUp = false;
                 Sync();
+                _caughtUp = true;
                 if (_error is not null) _logger.LogInformation("The feeds folder {Folder} is current again", Folder);
                 _error = null;
                 delay = FirstRetry;
