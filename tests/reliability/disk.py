@@ -5,7 +5,6 @@ with their ETags (and 304s), everything else keeps working; once space is freed 
 Database full: API writes answer 503 problem+json, reads keep working, nothing acknowledged is lost, and writes
 succeed again once there is space (also after a restart).
 """
-import argparse
 import errno
 import json
 import os
@@ -13,12 +12,9 @@ import sqlite3
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel import App, check_feed_folder, fail, log, result  # noqa: E402
+from rel import App, arguments, check_feed_folder, fail, log, result
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--app-dir", required=True)
-ap.add_argument("--work", required=True)
+ap = arguments()
 ap.add_argument("--feeds-mount", required=True)
 ap.add_argument("--db-mount", required=True)
 ap.add_argument("--rounds", type=int, default=1)
@@ -67,17 +63,25 @@ def post(app, i, size=200):
                                              "categories": ["disk"], "summary": f"post {i}"})
 
 
+def first_posts(app, count):
+    """The category "disk" and its first count posts, all acknowledged; returns {id: title}."""
+    s, _, b = app.call("POST", "/api/categories", {"slug": "disk", "name": "Disk"})
+    assert s == 201, (s, b)
+    ledger = {}
+    for i in range(count):
+        s, _, b = post(app, i)
+        assert s == 201, (s, b)
+        ledger[json.loads(b)["id"]] = f"Disk post {i}"
+    return ledger
+
+
 # ------------------------------------------------------------------------------------------------- feeds folder full
 def feeds_full(round_no):
     app = App(args.app_dir, args.work, name=f"feeds-full-{round_no}", settings={"Feeds:RegenerateCron": "0/2 * * * * ?"})
     app.feeds = os.path.join(args.feeds_mount, f"round{round_no}")
     app.start()
     try:
-        s, _, b = app.call("POST", "/api/categories", {"slug": "disk", "name": "Disk"})
-        assert s == 201, (s, b)
-        for i in range(3):
-            s, _, b = post(app, i)
-            assert s == 201, (s, b)
+        first_posts(app, 3)
         app.wait_regenerated(0)
         names = ["disk.rss", "disk.atom", "disk.json", "all.rss", "all.atom", "all.json"]
         _, t = wait_for("the three posts in disk.json", lambda: feed(app, "disk.json")[0] == 200 and b"Disk post 2" in feed(app, "disk.json")[2], 20)
@@ -149,15 +153,9 @@ def db_full(round_no):
     app = App(args.app_dir, args.work, name=f"db-full-{round_no}")
     app.db = os.path.join(args.db_mount, f"round{round_no}", "feedservice.db")
     app.start()
-    ledger = {}
     statuses = {}
     try:
-        s, _, b = app.call("POST", "/api/categories", {"slug": "disk", "name": "Disk"})
-        assert s == 201, (s, b)
-        for i in range(5):
-            s, _, b = post(app, i)
-            assert s == 201, (s, b)
-            ledger[json.loads(b)["id"]] = f"Disk post {i}"
+        ledger = first_posts(app, 5)
         wait_for("disk.rss", lambda: feed(app, "disk.rss")[0] == 200 and b"Disk post 4" in feed(app, "disk.rss")[2], 20)
         filler, written, left = fill(os.path.dirname(app.db))
         log(f"db-full round {round_no}: filled the database tmpfs with {written} bytes ({left} bytes left)")

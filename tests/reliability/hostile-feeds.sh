@@ -6,7 +6,8 @@
 # to end (slow drip, endless body, redirect loop, connection reset, invalid TLS, DNS failure: recorded on the source
 # within the time limit while a healthy source is read in the same round) and the parser/fetcher security tests.
 # Usage: bash tests/reliability/hostile-feeds.sh [--short]   (full: 10,000 documents; env: DOCUMENTS=N, FUZZ_SEED=N)
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/app.sh"
+RESULT_ON_DIE=1
 
 command -v dotnet >/dev/null 2>&1 || die "dotnet (the .NET 10 SDK) is not on PATH"
 DOCUMENTS=${DOCUMENTS:-$([[ $SHORT == 1 ]] && echo 2000 || echo 10000)}
