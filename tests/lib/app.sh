@@ -4,7 +4,7 @@
 # It cds to the repository root and gives:
 #   REPO, NAME, PY (Debian's python3), API_KEY, WORK (a temp folder removed on exit; KEEP_WORK=1 keeps it),
 #   SHORT/MODE (--short or --full on the command line; RELIABILITY_SHORT=1 means --short)
-#   log, die, result, now_ms, median, ratio               messages, the final RESULT line, figures
+#   log, die, result, now_ms, median, ratio, bench_knobs  messages, the final RESULT line, figures, BENCH_* knobs
 #   need_packages, need_python                            Debian packages installed when missing (root or sudo)
 #   publish_app, build_project                            the published app (APP_DIR) and the helper .NET projects
 #   free_port, start_app, api, api_expect, url_ok, url_has, wait_until, wait_healthy, wait_regenerated
@@ -49,6 +49,16 @@ die() {
     # tests/reliability/all.sh sums up RESULT lines: its scripts say how they failed in one too.
     [[ -z ${RESULT_ON_DIE:-} ]] || result "$NAME" status=error "reason=$(echo "$*" | tr ' =' '_:' | cut -c1-80)"
     exit 1
+}
+
+# bench_knobs NAME=DEFAULT...: sets each NAME from the environment's BENCH_NAME (the bench scripts' documented knobs),
+# else to DEFAULT.
+bench_knobs() {
+    local knob env
+    for knob in "$@"; do
+        env=BENCH_${knob%%=*}
+        printf -v "${knob%%=*}" '%s' "${!env:-${knob#*=}}"
+    done
 }
 
 # median NUMBER...; ratio A B: A/B with 2 decimals
@@ -230,9 +240,10 @@ api_expect() {
     [[ $got == "$want" ]] || die "$1 $2 answered $got: $(head -c 400 "$WORK/resp.json")"
 }
 
-# url_ok URL: it answers 2xx. url_has URL TEXT: its body contains TEXT.
+# url_ok URL: it answers 2xx. url_has URL TEXT: its body contains TEXT (read from a file: grep -q in a pipe would stop
+# reading at the first match, and curl's failure to write the rest fail the pipe).
 url_ok() { curl -fsS --max-time 2 -o /dev/null "$1" 2>/dev/null; }
-url_has() { curl -fsS --max-time 2 "$1" 2>/dev/null | grep -qF -- "$2"; }
+url_has() { curl -fsS --max-time 2 -o "$WORK/url_has.body" "$1" 2>/dev/null && grep -qF -- "$2" "$WORK/url_has.body"; }
 
 # wait_until SECONDS WHAT COMMAND...: runs COMMAND every 0.1 s until it succeeds. Dies after SECONDS, or as soon as the
 # process it serves has exited: WAIT_PID, by default the app's ($APP_PID).
