@@ -122,7 +122,6 @@ log "host page on $HOST/host.html"
 # vnu.jar (npm's vnu-jar, run by the java that jing brings) on every kind of page we render, and the stylesheet.
 # Post bodies are their authors' HTML: a skipped heading level in one is theirs to fix, not a defect of the page.
 VNU="$HERE/node_modules/vnu-jar/build/dist/vnu.jar"
-command -v java >/dev/null 2>&1 || die "java is not installed (it comes with jing: apt-get install jing)"
 mkdir -p "$WORK/html"
 for page in home:/ category:/categories/$SLUG demo-category:/categories/hm-probation-inspectorate "xss-post:/posts/$XSS_ID" \
             demo-post:/posts/9 iframe:/embed/$SLUG?count=3\&excerpt=true not-found:/posts/999999; do
