@@ -26,60 +26,26 @@
 #
 # Run from the repository root: bash tests/bench/regenerate.sh
 # Knobs (environment): BENCH_FULL_RUNS (3), BENCH_POSTS (5), BENCH_HUGO_RUNS (3), BENCH_BIG=0 skips the
-# 100,000-post run, KEEP_WORK=1 keeps the temp folder. Installs hugo, curl and jq from Debian when missing.
-set -euo pipefail
-
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# 100,000-post run, KEEP_WORK=1 keeps the temp folder, FEEDSERVICE_APP_DIR=<published app> skips the publish.
+# Installs hugo, curl and jq from Debian when missing.
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/app.sh"
 HERE="$REPO/tests/bench/regenerate"
-cd "$REPO"
-BENCH_NAME=regenerate
-FULL_RUNS=${BENCH_FULL_RUNS:-3}
-NEW_POSTS=${BENCH_POSTS:-5}
-HUGO_RUNS=${BENCH_HUGO_RUNS:-3}
-BIG=${BENCH_BIG:-1}
-REGEN_TIMEOUT_S=${BENCH_REGEN_TIMEOUT:-240}        # per cold run of 10,000 posts
-BIG_TIMEOUT_S=${BENCH_BIG_TIMEOUT:-540}             # the cold run of 100,000 posts
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/feedservice-bench-regenerate.XXXXXX")
-# shellcheck source=tests/bench/serve/common.sh
-source "$REPO/tests/bench/serve/common.sh"
-
-APP_PID=""
-cleanup() {
-    local rc=$?
-    trap - EXIT
-    stop_pid "$APP_PID"
-    if [[ $rc -ne 0 && -n ${APP_LOG:-} && -s ${APP_LOG:-} ]]; then
-        echo "---- last 20 lines of $APP_LOG ----" >&2
-        tail -n 20 "$APP_LOG" | cut -c1-400 >&2
-    fi
-    [[ -n ${KEEP_WORK:-} ]] && echo "kept $WORK" >&2 || rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# REGEN_TIMEOUT: seconds per cold run of 10,000 posts; BIG_TIMEOUT: of the cold run of 100,000 posts.
+bench_knobs FULL_RUNS=3 POSTS=5 HUGO_RUNS=3 BIG=1 REGEN_TIMEOUT=240 BIG_TIMEOUT=540
 
 # ---------------------------------------------------------------------------- tools
-bench_install hugo curl jq
-for tool in dotnet hugo curl jq; do command -v "$tool" >/dev/null || die "'$tool' is not installed"; done
+need_packages hugo curl jq
 HUGO_VERSION=$(hugo version | sed -n 's/^hugo v\([0-9.]*\).*/\1/p')
 
-publish_app "$WORK/app"
-log "building the seeder (dotnet build -c Release tests/bench/regenerate/Seeder)"
-dotnet build -c Release "$HERE/Seeder" >"$WORK/seeder-build.log" 2>&1 || { tail -n 30 "$WORK/seeder-build.log" >&2; die "the seeder did not build"; }
+publish_app
+build_project "$HERE/Seeder"
 seeder() { dotnet run -c Release --no-build --project "$HERE/Seeder" -- "$@"; }
 
-KEY="bench-$(date +%s)-$$-0123456789abcdef"
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-
-# run_app STORE: starts the published app on STORE/data and STORE/feeds; leaves APP_PID and APP_LOG.
+# run_app STORE: starts the published app on STORE/data and STORE/feeds; leaves APP_PID, APP_BASE and APP_LOG.
 run_app() {
-    APP_LOG="$1/app-$(date +%s%N).log"
     # No periodic run during the measurements (the cron fires in 2099); writes and start-up still trigger runs.
     # Debug for the app's own categories: the regenerator's per-feed stage times (read for the one-post runs below).
-    FeedService__Feeds__RegenerateCron="0 0 0 1 1 ? 2099" Logging__LogLevel__FeedService=Debug start_app "$WORK/app" "$BASE" "$1/data/feedservice.db" "$1/feeds" "$KEY" "$APP_LOG"
+    start_app "$1" "FeedService:Feeds:RegenerateCron=0 0 0 1 1 ? 2099" Logging:LogLevel:FeedService=Debug
 }
 
 # regeneration_line LOG SECONDS [SKIP [PATTERN]]: waits for a log line of a finished regeneration run after the
@@ -104,7 +70,7 @@ build_store() {
     local dir=$1 posts=$2 categories=$3
     mkdir -p "$dir/data" "$dir/feeds"
     run_app "$dir"
-    wait_healthy "$BASE" "$APP_PID" 60
+    wait_healthy
     stop_pid "$APP_PID"; APP_PID=""
     rm -rf "$dir/feeds"
     log "seeding $posts posts in $categories categories"
@@ -133,8 +99,8 @@ build_store "$SMALL" 10000 50
 # The site is exported from the store before any cold run, so Hugo builds exactly the 10,000 posts our cold runs render.
 SITE="$WORK/hugo"
 mkdir -p "$SITE/layouts/_default"
-seeder hugo --db "$SMALL/data/feedservice.db" --site "$SITE" >"$WORK/hugo-export.log" 2>&1 || { cat "$WORK/hugo-export.log" >&2; die "export to Hugo failed"; }
-log "$(tail -n 1 "$WORK/hugo-export.log")"
+seeder hugo --db "$SMALL/data/feedservice.db" --site "$SITE" >"$WORK/hugo-export.out" 2>&1 || { cat "$WORK/hugo-export.out" >&2; die "export to Hugo failed"; }
+log "$(tail -n 1 "$WORK/hugo-export.out")"
 # rssLimit became services.rss.limit in Hugo 0.114.
 if [[ $(printf '%s\n0.114.0\n' "$HUGO_VERSION" | sort -V | head -n 1) == 0.114.0 ]]; then LIMIT=$'[services.rss]\n  limit = 50'; else LIMIT='rssLimit = 50'; fi
 cat >"$SITE/hugo.toml" <<EOF
@@ -194,10 +160,10 @@ hugo_run() {
     local run=$1 ms
     rm -rf "$WORK/hugo-out"
     sync # the last run's files are flushed before this one is timed, not during it (on both sides)
-    (cd "$SITE" && timeout 300 hugo --quiet=false --destination "$WORK/hugo-out" --cleanDestinationDir) >"$WORK/hugo-$run.log" 2>&1 \
-        || { tail -n 20 "$WORK/hugo-$run.log" >&2; die "hugo failed"; }
-    ms=$(sed -n 's/^Total in \([0-9.]*\) ms.*/\1/p' "$WORK/hugo-$run.log")
-    [[ -n $ms ]] || { cat "$WORK/hugo-$run.log" >&2; die "hugo printed no 'Total in'"; }
+    (cd "$SITE" && timeout 300 hugo --quiet=false --destination "$WORK/hugo-out" --cleanDestinationDir) >"$WORK/hugo-$run.out" 2>&1 \
+        || { tail -n 20 "$WORK/hugo-$run.out" >&2; die "hugo failed"; }
+    ms=$(sed -n 's/^Total in \([0-9.]*\) ms.*/\1/p' "$WORK/hugo-$run.out")
+    [[ -n $ms ]] || { cat "$WORK/hugo-$run.out" >&2; die "hugo printed no 'Total in'"; }
     HUGO_MS+=("$ms")
     log "hugo run $run: $(find "$WORK/hugo-out" -name '*.xml' | wc -l) RSS files in $ms ms"
 }
@@ -208,7 +174,7 @@ FULL_MS=()
 for run in $(seq 1 "$FULL_RUNS"); do
     # Hugo first: the app of the previous run is stopped by then, and this run's app must stay up afterwards.
     (( run <= HUGO_RUNS )) && hugo_run "$run"
-    cold_run "$SMALL" "$REGEN_TIMEOUT_S" >"$WORK/cold.txt"
+    cold_run "$SMALL" "$REGEN_TIMEOUT" >"$WORK/cold.txt"
     read -r ms feeds files peak <"$WORK/cold.txt"
     FULL_MS+=("$ms")
     log "cold run $run: $feeds feeds, $files documents in $ms ms, peak $(( peak / 1024 )) MB"
@@ -223,10 +189,10 @@ OUT_MB=$(du -sm "$SMALL/feeds" | cut -f1)
 log "feeds/: $OUT_FILES files (current documents with their .gz and .br), $OUT_MB MB"
 
 # The app from the last cold run is still up: one new post at a time.
-wait_healthy "$BASE" "$APP_PID" 30
+wait_healthy 30
 INCREMENTAL_MS=(); POST_TO_FEED_MS=()
 LOG_LINES_BEFORE=$(wc -l <"$APP_LOG")
-for i in $(seq 1 "$NEW_POSTS"); do
+for i in $(seq 1 "$POSTS"); do
     a=$(printf 'topic-%03d' $(( (i * 7) % 50 + 1 ))); b=$(printf 'topic-%03d' $(( (i * 13 + 5) % 50 + 1 )))
     [[ $a == "$b" ]] && b=topic-050
     body=$(jq -nc --arg a "$a" --arg b "$b" --arg i "$i" --arg at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" '{
@@ -234,10 +200,12 @@ for i in $(seq 1 "$NEW_POSTS"); do
         content: ("<p>" + ("A new post written through the API. " * 30) + "</p><p><a href=\"/more\">More</a></p>"),
         author: "Bench Writer", categories: [$a, $b], publishedAt: $at }')
     runs_before=$(grep -ac 'Regenerated [0-9]* feeds in' "$APP_LOG" || true)
-    guid=$(curl -fsS --max-time 10 -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary "$body" "$BASE/api/posts" | jq -r .guid)
+    api_expect 201 POST /api/posts "$body"
+    guid=$(jq -r .guid "$WORK/resp.json")
     returned=$(date +%s%N)
     deadline=$(( returned / 1000000 + 10000 ))
-    until curl -fsS --max-time 2 -o "$WORK/feed.check" "$BASE/feeds/$a.atom" 2>/dev/null && grep -qF "$guid" "$WORK/feed.check"; do
+    # Polled every 2 ms, not wait_until's 100: this wait is the measurement.
+    until url_has "$APP_BASE/feeds/$a.atom" "$guid"; do
         (( $(now_ms) < deadline )) || die "post $guid did not reach /feeds/$a.atom within 10 s"
         sleep 0.002
     done
@@ -268,7 +236,7 @@ for json in "$SMALL"/feeds/*.json; do
     [[ -n $newest ]] || continue
     for page in $(seq 1 "$newest"); do
         for ext in rss atom json; do
-            printf 'url = "%s/feeds/archive/%s/%s.%s"\noutput = "/dev/null"\n' "$BASE" "$slug" "$page" "$ext" >>"$WORK/archive.cfg"
+            printf 'url = "%s/feeds/archive/%s/%s.%s"\noutput = "/dev/null"\n' "$APP_BASE" "$slug" "$page" "$ext" >>"$WORK/archive.cfg"
             ARCHIVE_PAGES=$(( ARCHIVE_PAGES + 1 ))
         done
     done
@@ -286,7 +254,7 @@ PEAK_100K_MB=n/a; FULL_100K_MS=n/a; FEEDS_100K=n/a; FILES_100K=n/a
 if [[ $BIG == 1 ]]; then
     BIGSTORE="$WORK/store-100k"
     build_store "$BIGSTORE" 100000 500
-    cold_run "$BIGSTORE" "$BIG_TIMEOUT_S" >"$WORK/cold.txt"
+    cold_run "$BIGSTORE" "$BIG_TIMEOUT" >"$WORK/cold.txt"
     read -r FULL_100K_MS FEEDS_100K FILES_100K peak <"$WORK/cold.txt"
     PEAK_100K_MB=$(( peak / 1024 ))
     log "100k cold run: $FEEDS_100K feeds, $FILES_100K documents in $FULL_100K_MS ms, peak $PEAK_100K_MB MB"

@@ -23,68 +23,29 @@
 # Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION (5 s per run), BENCH_THREADS (2),
 # BENCH_CONNECTIONS (64), BENCH_WARMUP (3 s per case and server), KEEP_WORK=1 keeps the temp folder.
 # Installs wrk, nginx, libnginx-mod-http-brotli-static, curl and jq from Debian when missing.
-set -euo pipefail
-
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# FEEDSERVICE_APP_DIR=<published app> skips the publish.
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/app.sh"
 HERE="$REPO/tests/bench/serve"
-cd "$REPO"
-BENCH_NAME=serve
-ROUNDS=${BENCH_ROUNDS:-3}
-DURATION=${BENCH_DURATION:-5}
-THREADS=${BENCH_THREADS:-2}
-CONNECTIONS=${BENCH_CONNECTIONS:-64}
-WARMUP=${BENCH_WARMUP:-3}
+bench_knobs ROUNDS=3 DURATION=5 THREADS=2 CONNECTIONS=64 WARMUP=3
 POSTS=50
 FILE=bench.rss
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/feedservice-bench-serve.XXXXXX")
-# shellcheck source=tests/bench/serve/common.sh
-source "$HERE/common.sh"
-
-APP_PID=""
-NGINX_PID=""
-KESTREL_PID=""
-cleanup() {
-    local rc=$?
-    trap - EXIT
-    stop_pid "$KESTREL_PID"
-    stop_pid "$NGINX_PID"
-    stop_pid "$APP_PID"
-    if [[ $rc -ne 0 ]]; then
-        for f in "$WORK/app.log" "$WORK/nginx/error.log"; do
-            [[ -s $f ]] && { echo "---- last 30 lines of $f ----" >&2; tail -n 30 "$f" >&2; }
-        done
-    fi
-    [[ -n ${KEEP_WORK:-} ]] && echo "kept $WORK" >&2 || rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
 # ---------------------------------------------------------------------------- tools
-bench_install wrk nginx curl jq
+need_packages wrk nginx curl jq
 # Debian 12 has nginx's brotli_static module as a separate package; without it br is n/a for nginx.
-bench_install libnginx-mod-http-brotli-static 2>/dev/null || log "no brotli module for nginx: br is n/a for nginx"
+need_packages libnginx-mod-http-brotli-static 2>/dev/null || log "no brotli module for nginx: br is n/a for nginx"
 BROTLI_MODULE=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
-for tool in dotnet wrk nginx curl jq; do command -v "$tool" >/dev/null || die "'$tool' is not installed"; done
 
 # ---------------------------------------------------------------------------- the app
-publish_app "$WORK/app"
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-KEY="bench-$(date +%s)-$$-0123456789abcdef"
+publish_app
+start_app "$WORK"
+BASE=$APP_BASE
+PORT=${BASE##*:}
 FEEDS="$WORK/feeds"
-start_app "$WORK/app" "$BASE" "$WORK/data/feedservice.db" "$FEEDS" "$KEY" "$WORK/app.log"
-log "app started (pid $APP_PID) on $BASE"
-wait_healthy "$BASE" "$APP_PID" 60
-
-api() { # api METHOD PATH JSON: prints the response body; fails on a non-2xx status
-    curl -fsS --max-time 10 -X "$1" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary "$3" "$BASE$2"
-}
+wait_healthy
 
 log "seeding category 'bench' with $POSTS posts through the API"
-api POST /api/categories '{"slug":"bench","name":"Bench","description":"Posts written by tests/bench/serve.sh."}' >/dev/null
+api_expect 201 POST /api/categories '{"slug":"bench","name":"Bench","description":"Posts written by tests/bench/serve.sh."}'
 LAST_GUID=""
 for i in $(seq 1 "$POSTS"); do
     published=$(date -u -d "-$(( POSTS - i + 1 )) hours" +%Y-%m-%dT%H:%M:%SZ)
@@ -97,13 +58,10 @@ for i in $(seq 1 "$POSTS"); do
           content: (([range(0; 3)] | map(para(.))) + ["<ul><li>first point</li><li>second point</li></ul>"] | join("\n")),
           author: "Bench Writer", categories: ["bench"], publishedAt: $at,
           link: "https://example.org/posts/\($i)" }')
-    LAST_GUID=$(api POST /api/posts "$body" | jq -r .guid)
+    api_expect 201 POST /api/posts "$body"
+    LAST_GUID=$(jq -r .guid "$WORK/resp.json")
 done
-deadline=$(( $(now_ms) + 30000 ))
-until curl -fsS --max-time 5 -o "$WORK/feed.check" "$BASE/feeds/$FILE" 2>/dev/null && grep -qF "$LAST_GUID" "$WORK/feed.check"; do
-    (( $(now_ms) < deadline )) || die "the last post did not reach /feeds/$FILE within 30 s"
-    sleep 0.2
-done
+wait_until 30 "last post in /feeds/$FILE" url_has "$BASE/feeds/$FILE" "$LAST_GUID"
 # Wait for the regeneration to settle (no run pending): the .gz/.br copies are written before the document.
 sleep 1
 SIZE=$(stat -c %s "$FEEDS/$FILE")
@@ -179,12 +137,9 @@ EOF
 nginx -t -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" >"$NG/test.log" 2>&1 || { cat "$NG/test.log" >&2; die "nginx -t failed"; }
 nginx -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" -g 'daemon off;' >"$NG/stdout.log" 2>&1 </dev/null &
 NGINX_PID=$!
-deadline=$(( $(now_ms) + 10000 ))
-until curl -fsS --max-time 2 -o /dev/null "$NBASE/feeds/$FILE" 2>/dev/null; do
-    kill -0 "$NGINX_PID" 2>/dev/null || { tail -n 3 "$NG/error.log" >&2; die "nginx exited at start-up"; }
-    (( $(now_ms) < deadline )) || die "nginx did not serve $NBASE/feeds/$FILE within 10 s"
-    sleep 0.1
-done
+track_pid "$NGINX_PID"
+FAILURE_LOGS+=("$NG/error.log")
+WAIT_PID=$NGINX_PID wait_until 10 "nginx serving $NBASE/feeds/$FILE" url_ok "$NBASE/feeds/$FILE"
 log "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') started (pid $NGINX_PID) on $NBASE"
 
 # ---------------------------------------------------------------------------- what each server answers
@@ -221,19 +176,14 @@ log "both servers answer 200/gzip/br/304 with the same bodies; ETags: ours $OURS
 
 # A third server for the 200 and 304 cases: Kestrel answering from the same bytes with no application code
 # (serve/MinimalKestrel), the floor under the app's own responses on this machine.
-log "publishing serve/MinimalKestrel"
-timeout 600 dotnet publish "$HERE/MinimalKestrel/MinimalKestrel.csproj" -c Release -o "$WORK/kestrel" >"$WORK/kestrel-publish.log" 2>&1 \
-    || { tail -n 30 "$WORK/kestrel-publish.log" >&2; die "MinimalKestrel did not publish"; }
+build_project "$HERE/MinimalKestrel/MinimalKestrel.csproj" "$WORK/kestrel"
 KPORT=$(free_port)
 KBASE="http://127.0.0.1:$KPORT"
 (cd "$WORK/kestrel" && MINIMAL_BODY="$FEEDS/$FILE" ASPNETCORE_URLS="$KBASE" exec dotnet MinimalKestrel.dll) >"$WORK/kestrel.log" 2>&1 </dev/null &
 KESTREL_PID=$!
-deadline=$(( $(now_ms) + 30000 ))
-until [[ $(curl -sS -o /dev/null -w '%{http_code}' -H 'If-None-Match: "x"' "$KBASE/feeds/$FILE" 2>/dev/null) == 304 ]]; do
-    kill -0 "$KESTREL_PID" 2>/dev/null || die "MinimalKestrel exited"
-    (( $(now_ms) < deadline )) || die "MinimalKestrel did not answer within 30 s"
-    sleep 0.1
-done
+track_pid "$KESTREL_PID"
+kestrel_304() { [[ $(curl -sS -o /dev/null -w '%{http_code}' -H 'If-None-Match: "x"' "$KBASE/feeds/$FILE" 2>/dev/null) == 304 ]]; }
+WAIT_PID=$KESTREL_PID wait_until 30 "MinimalKestrel answering 304" kestrel_304
 log "ours:  $(curl -sS -o /dev/null -D - "$BASE/feeds/$FILE" | tr -d '\r' | grep -v '^$' | tr '\n' '|')"
 log "nginx: $(curl -sS -o /dev/null -D - "$NBASE/feeds/$FILE" | tr -d '\r' | grep -v '^$' | tr '\n' '|')"
 

@@ -1,8 +1,6 @@
 """write.sh's driver: what a synced commit costs a writer. The published app on the real disk, posts written through the
 API one after another and by several writers at once, once with Storage:Synchronous=Full (the default: each commit's
 WAL frames fsynced before the 201) and once with Normal (synced only at checkpoints). Prints one RESULT line."""
-import argparse
-import json
 import os
 import statistics
 import sys
@@ -10,11 +8,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reliability"))
-from rel import App, log, percentile  # noqa: E402
+from rel import App, arguments, log, percentile  # noqa: E402
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--app-dir", required=True)
-ap.add_argument("--work", required=True)
+ap = arguments()
 ap.add_argument("--posts", type=int, default=1000)
 ap.add_argument("--writers", type=int, default=4)
 ap.add_argument("--rounds", type=int, default=3)

@@ -2,9 +2,8 @@
 # Runs every reliability script (crash, powercut, disk, hostile-feeds, hostile-clients, load), full or --short, on one published
 # app; prints their RESULT lines at the end and exits non-zero when any property failed. .ci/run runs it with --short.
 # Usage: bash tests/reliability/all.sh [--short] [script ...]   (e.g. all.sh --short crash disk)
-set -euo pipefail
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$REPO"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/app.sh"
+NAME=reliability
 flag=""
 scripts=()
 for arg in "$@"; do
@@ -15,14 +14,7 @@ for arg in "$@"; do
 done
 (( ${#scripts[@]} > 0 )) || scripts=(crash powercut disk hostile-clients hostile-feeds load)
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/feedservice-reliability.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-if [[ -z ${RELIABILITY_APP_DIR:-} ]]; then
-    echo "[reliability] publishing once for every script"
-    timeout 900 dotnet publish src/FeedService/FeedService.csproj -c Release -o "$WORK/app" >"$WORK/publish.out" 2>&1 || { tail -n 40 "$WORK/publish.out"; exit 1; }
-    export RELIABILITY_APP_DIR="$WORK/app"
-fi
+publish_app   # once, for every script (exported as FEEDSERVICE_APP_DIR)
 
 failed=()
 results=()

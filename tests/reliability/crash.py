@@ -6,7 +6,6 @@ file valid with matching .gz/.br and no temp file, every visible post in its cat
 moment when the process is killed with SIGKILL; then, before restarting, the database (a copy of its files as the
 crash left them) must pass PRAGMA integrity_check and every document in feeds/ must still parse.
 """
-import argparse
 import json
 import datetime as dt
 import os
@@ -17,12 +16,9 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel import App, check_feed_folder, feed_ids, fail, log, result  # noqa: E402
+from rel import App, arguments, check_feed_folder, fail, feed_ids, log, result
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--app-dir", required=True)
-ap.add_argument("--work", required=True)
+ap = arguments()
 ap.add_argument("--kills", type=int, default=30)
 ap.add_argument("--writers", type=int, default=3)
 ap.add_argument("--seed", type=int, default=int(time.time()))
@@ -233,6 +229,7 @@ try:
         app.start()
         status, health = app.wait_regenerated(0, timeout=120)
         catchup_ms.append((time.monotonic() - t0) * 1000)
+        app.wait_folder_current()   # feeds/ is written from the documents in the background
         if status != 200 or health["lastRegeneration"].get("error"):
             problems.append(f"cycle {cycle}: after restart /healthz answered {status}: {health}")
         n = verify(cycle)

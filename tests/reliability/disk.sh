@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Full disk: the feeds folder, then the database's folder, on a small tmpfs filled to the last byte.
-# Feeds: regeneration fails cleanly (logged, /healthz 503), the last good feeds are served with their ETags, the rest
-# works, and freeing the space recovers on the next periodic run. Database: writes answer 503 problem+json, nothing
+# Feeds: only the static copy falls behind (logged, /healthz 503 with feedsFolder "behind"), readers get the new
+# documents from memory, the rest works, and freeing the space lets the folder catch up alone. Database: writes answer 503 problem+json, nothing
 # acknowledged is lost, writes work again once there is space. Needs root (it mounts tmpfs file systems).
 # Usage: bash tests/reliability/disk.sh [--short]   (full mode repeats the fill/free rounds 3 times; KEEP_WORK=1 keeps the temp folder)
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/app.sh"
+RESULT_ON_DIE=1
 
 need_packages curl:curl brotli:brotli
-need_python
+need_python sqlite3 json gzip
 [[ $(id -u) -eq 0 ]] || die "disk.sh must run as root: it mounts small tmpfs file systems (mount -t tmpfs) to fill them"
 FEEDS_MNT="$WORK/feeds-fs"
 DB_MNT="$WORK/db-fs"
@@ -21,4 +22,4 @@ mount -t tmpfs -o size=8m,mode=0755 tmpfs "$DB_MNT" 2>"$WORK/mount.err" || die "
 log "feeds on a 2 MiB tmpfs ($FEEDS_MNT), database on an 8 MiB tmpfs ($DB_MNT)"
 publish_app
 ROUNDS=${ROUNDS:-$([[ $SHORT == 1 ]] && echo 1 || echo 3)}
-MODE=$MODE NAME=disk "$PY" "$REL/disk.py" --app-dir "$APP_DIR" --work "$WORK" --feeds-mount "$FEEDS_MNT" --db-mount "$DB_MNT" --rounds "$ROUNDS"
+MODE=$MODE NAME=$NAME "$PY" "tests/reliability/disk.py" --app-dir "$APP_DIR" --work "$WORK" --feeds-mount "$FEEDS_MNT" --db-mount "$DB_MNT" --rounds "$ROUNDS"

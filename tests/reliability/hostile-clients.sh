@@ -4,12 +4,13 @@
 # markup in every text field (inert on pages, widget and feeds), page security headers, and rate limits (429).
 # Then the xunit tests of the same properties (tests/FeedService.Tests/Reliability: keys, rate limits, storage full).
 # Usage: bash tests/reliability/hostile-clients.sh [--short]   (--short skips the xunit run, which dotnet test covers in CI)
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/app.sh"
+RESULT_ON_DIE=1
 
 need_packages curl:curl
-need_python
+need_python sqlite3 json gzip
 publish_app
-MODE=$MODE NAME=hostile-clients "$PY" "$REL/hostile_clients.py" --app-dir "$APP_DIR" --work "$WORK" | tee "$WORK/driver.out"
+MODE=$MODE NAME=$NAME "$PY" "tests/reliability/hostile_clients.py" --app-dir "$APP_DIR" --work "$WORK" | tee "$WORK/driver.out"
 rc=${PIPESTATUS[0]}
 if [[ $SHORT != 1 ]]; then
     log "xunit: Reliability.ApiKeyTests, WriteRateLimit*, StorageFullTests, RequestLimitTests"

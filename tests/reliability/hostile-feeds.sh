@@ -1,25 +1,25 @@
 #!/usr/bin/env bash
 # Hostile feeds: at least 2,000 mutated feed documents (byte flips, truncation, splices, deep nesting, huge attributes
 # and text, many attributes and items, entity expansion, external entities, encoding oddities, invalid UTF-8, BOMs,
-# control characters) fed to FeedParser.Parse by tests/reliability/fuzz, each on its own thread with a 2 s bound:
+# control characters) fed to FeedParser.Parse by the fuzzer beside the parser tests
+# (tests/FeedService.Tests/Aggregation/Parsing/Fuzz), each on its own thread with a 2 s bound:
 # no exception, no hang, allocations bounded, each read or rejected with a reason. Then the fetch-level faults end
 # to end (slow drip, endless body, redirect loop, connection reset, invalid TLS, DNS failure: recorded on the source
 # within the time limit while a healthy source is read in the same round) and the parser/fetcher security tests.
 # Usage: bash tests/reliability/hostile-feeds.sh [--short]   (full: 10,000 documents; env: DOCUMENTS=N, FUZZ_SEED=N)
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/app.sh"
+RESULT_ON_DIE=1
 
 command -v dotnet >/dev/null 2>&1 || die "dotnet (the .NET 10 SDK) is not on PATH"
 DOCUMENTS=${DOCUMENTS:-$([[ $SHORT == 1 ]] && echo 2000 || echo 10000)}
 SEED=${FUZZ_SEED:-$(( $(date +%s) % 100000 ))}
-CORPUS=""
-for dir in "$REPO/../shared/corpora/gofeed/testdata" "${FEEDSERVICE_CORPUS:-/nonexistent}"; do
-    [[ -d $dir ]] && CORPUS=$dir
-done
-log "building the fuzzer (tests/reliability/fuzz)"
-timeout 600 dotnet build tests/reliability/fuzz -c Release -o "$WORK/fuzz" >"$WORK/build.out" 2>&1 || { tail -n 30 "$WORK/build.out" >&2; die "building the fuzzer failed"; }
-log "fuzzing: $DOCUMENTS documents, seed $SEED${CORPUS:+, seeds from $CORPUS}"
+# Built into its own bin/ (not $WORK): from there it finds gofeed's test data (../shared/corpora/gofeed, or
+# FEEDSERVICE_CORPUS) the way the corpus tests do, and seeds from it.
+FUZZ=tests/FeedService.Tests/Aggregation/Parsing/Fuzz
+build_project "$FUZZ/FeedFuzz.csproj"
+log "fuzzing: $DOCUMENTS documents, seed $SEED"
 set +e
-timeout 3600 dotnet "$WORK/fuzz/FeedFuzz.dll" --count "$DOCUMENTS" --seed "$SEED" --timeout-ms 2000 --work "$WORK/findings" ${CORPUS:+--corpus "$CORPUS"} | tee "$WORK/fuzz.out"
+timeout 3600 dotnet "$FUZZ/bin/Release/net10.0/FeedFuzz.dll" --count "$DOCUMENTS" --seed "$SEED" --timeout-ms 2000 --work "$WORK/findings" | tee "$WORK/fuzz.out"
 fuzz_rc=${PIPESTATUS[0]}
 set -e
 if [[ $fuzz_rc -ne 0 && -f $WORK/findings/current.txt ]]; then

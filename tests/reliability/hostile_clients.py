@@ -10,7 +10,6 @@
 6. page headers (CSP, nosniff, frame rules);
 7. the write API answers 429 problem+json with Retry-After past its limit; so does WebSub subscribe when the hub exists.
 """
-import argparse
 import html
 import json
 import os
@@ -18,12 +17,9 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel import App, fail, log, request, result  # noqa: E402
+from rel import App, arguments, fail, log, request, result
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--app-dir", required=True)
-ap.add_argument("--work", required=True)
+ap = arguments()
 args = ap.parse_args()
 problems = []
 counts = {}

@@ -7,7 +7,6 @@ last third's median must stay close to the first third's, after a warm-up) and t
 collection (dotnet-gcdump) at N evenly spaced moments under load, the last one near the end, which must not grow from
 the sample at 2/3 to the last one beyond a bound (see HEAP_GROWTH_* below).
 """
-import argparse
 import hashlib
 import json
 import os
@@ -18,12 +17,9 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel import App, fail, free_port, log, result  # noqa: E402
+from rel import App, arguments, fail, free_port, log, result
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--app-dir", required=True)
-ap.add_argument("--work", required=True)
+ap = arguments()
 ap.add_argument("--seconds", type=int, default=300)
 ap.add_argument("--sources", type=int, default=500)
 ap.add_argument("--writes-per-second", type=float, default=8)

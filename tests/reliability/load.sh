@@ -5,10 +5,11 @@
 # first third's; short: 50%) and the live managed heap after a full collection (dotnet-gcdump), sampled under load 6
 # times (short: 3), which must not grow by more than 5 MiB from the sample at 2/3 to the last (see load.py).
 # Usage: bash tests/reliability/load.sh [--short]   (env: SECONDS_OF_LOAD=N, SOURCES=N, HEAP_SAMPLES=N)
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/app.sh"
+RESULT_ON_DIE=1
 
 need_packages curl:curl wrk:wrk
-need_python
+need_python sqlite3 json gzip
 publish_app
 
 # dotnet-gcdump, a .NET tool from NuGet, induces a full blocking collection in the app and counts what survives: RSS
@@ -37,5 +38,5 @@ fi
 
 DURATION=${SECONDS_OF_LOAD:-$([[ $SHORT == 1 ]] && echo 60 || echo 300)}
 HEAP_SAMPLES=${HEAP_SAMPLES:-$([[ $SHORT == 1 ]] && echo 3 || echo 6)}
-MODE=$MODE NAME=load "$PY" "$REL/load.py" --app-dir "$APP_DIR" --work "$WORK" --seconds "$DURATION" --sources "${SOURCES:-500}" \
+MODE=$MODE NAME=$NAME "$PY" "tests/reliability/load.py" --app-dir "$APP_DIR" --work "$WORK" --seconds "$DURATION" --sources "${SOURCES:-500}" \
     --gcdump "$GCDUMP" --heap-samples "$HEAP_SAMPLES"

@@ -11,7 +11,6 @@ The first cut of a run comes right after the first start (the schema and the gen
 With --synchronous Normal the run is the control: it must lose acknowledged posts (else the filesystem did not cut
 anything), and even then no id may be handed out twice.
 """
-import argparse
 import json
 import os
 import random
@@ -23,11 +22,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel import App, check_feed_folder, fail, log, result  # noqa: E402
+from rel import App, arguments, check_feed_folder, fail, log, result, track_pid  # noqa: E402
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--app-dir", required=True)
-ap.add_argument("--work", required=True)
+ap = arguments()
 ap.add_argument("--lossyfs", required=True)
 ap.add_argument("--meta", choices=["lazy", "eager"], default="lazy")
 ap.add_argument("--cuts", type=int, default=3)
@@ -72,8 +69,7 @@ def mount(cut):
     logf = open(os.path.join(args.work, f"{name}-lossyfs.log"), "ab")
     fs = subprocess.Popen([args.lossyfs, backing, mnt, f"--meta={args.meta}", f"--stats={stats}"], stdout=logf, stderr=subprocess.STDOUT)
     logf.close()
-    with open(os.path.join(args.work, "pids"), "a") as f:
-        f.write(f"{fs.pid}\n")
+    track_pid(args.work, fs.pid)
     deadline = time.monotonic() + 20
     while subprocess.run(["mountpoint", "-q", mnt]).returncode != 0:
         if fs.poll() is not None or time.monotonic() > deadline:

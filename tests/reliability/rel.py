@@ -1,8 +1,9 @@
 """Helpers shared by the reliability drivers: start/stop the published app, call its HTTP API, check feed files.
 
-Standard library only (Debian's /usr/bin/python3). Every process started here is recorded in WORK/pids so the
-calling script's cleanup can stop it by PID, whatever happens to this driver.
+Standard library only (Debian's /usr/bin/python3). Every process started here is recorded in WORK/pids, as
+tests/lib/app.sh records its own, so the calling script's cleanup can stop it by PID, whatever happens to this driver.
 """
+import argparse
 import gzip
 import http.client
 import json
@@ -23,6 +24,23 @@ NAME = os.environ.get("NAME", "reliability")
 
 def log(msg):
     print(f"[{NAME} {time.monotonic() - T0:6.1f}s] {msg}", flush=True)
+
+
+def arguments():
+    """The drivers' command line: --app-dir (the published app) and --work (the script's temp folder), then their own."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--app-dir", required=True)
+    ap.add_argument("--work", required=True)
+    return ap
+
+
+def track_pid(work, pid):
+    """Records pid with its start time (field 22 of /proc/PID/stat), as tests/lib/app.sh's track_pid does: the cleanup
+    then stops it only if it is still that process."""
+    with open(f"/proc/{pid}/stat") as f:
+        started = f.read().rsplit(")", 1)[1].split()[19]
+    with open(os.path.join(work, "pids"), "a") as f:
+        f.write(f"{pid} {started}\n")
 
 
 def result(name, **kv):
@@ -115,8 +133,7 @@ class App:
         self.proc = subprocess.Popen(["dotnet", os.path.join(self.app_dir, "FeedService.dll")], cwd=self.app_dir,
                                      env=self.env(), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         out.close()
-        with open(os.path.join(self.work, "pids"), "a") as f:
-            f.write(f"{self.proc.pid}\n")
+        track_pid(self.work, self.proc.pid)
         self.starts += 1
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -145,6 +162,16 @@ class App:
                 return status, h
             time.sleep(0.05)
         raise RuntimeError(f"no regeneration after run {after_run} within {timeout}s")
+
+    def wait_folder_current(self, timeout=60):
+        """Waits until feeds/ holds exactly the served documents (/healthz feedsFolder "ok"): it is written in the background."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            _, h = self.health()
+            if (h.get("feedsFolder") or {}).get("status") == "ok":
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"feeds/ did not catch up within {timeout}s: {h.get('feedsFolder')}")
 
     @property
     def pid(self):

@@ -6,7 +6,10 @@ namespace FeedService.Serving;
 
 public static class HealthApi
 {
-    /// <summary>The feeds/ folder: current with the served documents, or behind (how many, and why).</summary>
+    /// <summary>
+    /// The feeds/ folder: "ok" when it holds exactly the served documents, "writing" while it catches up, "behind" when
+    /// writing it failed (with the error); how many documents wait.
+    /// </summary>
     public sealed record FolderHealth(string Status, int Pending, string? Error);
 
     public sealed record Health(string Status, string Database, RegenerationStatus.Snapshot? LastRegeneration, FolderHealth FeedsFolder);
@@ -39,7 +42,7 @@ public static class HealthApi
         var healthy = database == "ok" && last?.Error is null && folderError is null;
         context.Response.Headers.CacheControl = "no-store";
         var body = new Health(healthy ? "healthy" : "degraded", database, last,
-            new FolderHealth(folderError is null ? "ok" : "behind", folder.Pending, folderError));
+            new FolderHealth(folderError is not null ? "behind" : folder.IsCurrent ? "ok" : "writing", folder.Pending, folderError));
         return healthy ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: 503);
     }
 }

@@ -23,71 +23,34 @@
 #
 # Run from anywhere: bash tests/bench/websub/run.sh
 # Knobs (environment): BENCH_SUBSCRIBERS (1000), BENCH_OTHERS (5), BENCH_SLOW_MS (50),
-# BENCH_TIMEOUT_S (120, per wait), KEEP_WORK=1 keeps the temp folder. Needs dotnet and curl.
-set -euo pipefail
-
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+# BENCH_TIMEOUT_S (120, per wait), KEEP_WORK=1 keeps the temp folder, FEEDSERVICE_APP_DIR=<published app> skips
+# the publish. Needs dotnet; installs curl from Debian when missing.
+source "$(dirname "${BASH_SOURCE[0]}")/../../lib/app.sh"
 HERE="$REPO/tests/bench/websub"
-cd "$REPO"
-BENCH_NAME=websub
-SUBSCRIBERS=${BENCH_SUBSCRIBERS:-1000}
-OTHERS=${BENCH_OTHERS:-5}
-SLOW_MS=${BENCH_SLOW_MS:-50}
-TIMEOUT_S=${BENCH_TIMEOUT_S:-120}
+bench_knobs SUBSCRIBERS=1000 OTHERS=5 SLOW_MS=50 TIMEOUT_S=120
 FRESHNESS_LIMIT_MS=2000
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/feedservice-bench-websub.XXXXXX")
-# publish_app, start_app, wait_healthy, free_port, stop_pid, log, die
-# shellcheck source=tests/bench/serve/common.sh
-source "$REPO/tests/bench/serve/common.sh"
-
-APP_PID=""
-BENCH_PID=""
-cleanup() {
-    local rc=$?
-    trap - EXIT
-    stop_pid "$BENCH_PID"
-    stop_pid "$APP_PID"
-    if [[ $rc -ne 0 && -s $WORK/app.log ]]; then
-        echo "---- last 30 lines of the app's log ($WORK/app.log) ----" >&2
-        tail -n 30 "$WORK/app.log" >&2 || true
-    fi
-    [[ -n ${KEEP_WORK:-} ]] && echo "kept $WORK" >&2 || rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-for tool in dotnet curl timeout; do command -v "$tool" >/dev/null || die "'$tool' is not installed"; done
-
 # ---------------------------------------------------------------------------- build
-publish_app "$WORK/app"
-log "building tests/bench/websub/WebSubBench (Release)"
-timeout 600 dotnet build -c Release "$HERE/WebSubBench/WebSubBench.csproj" -o "$WORK/bench" >"$WORK/bench-build.log" 2>&1 \
-    || { tail -n 30 "$WORK/bench-build.log" >&2; die "building the bench tool failed"; }
+need_packages curl:curl
+publish_app
+build_project "$HERE/WebSubBench/WebSubBench.csproj" "$WORK/bench"
 
 # ---------------------------------------------------------------------------- the app
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-KEY="bench-$(date +%s)-$$-0123456789abcdef"
 # The subscribers live on 127.0.0.1; the bench makes 1,000 subscription requests from one address and
 # polls the keyed API, which the default limits (60 a minute, and the write limit) are there to stop.
-export FeedService__Aggregation__AllowPrivateNetworks=true \
-    FeedService__WebSub__RateLimit__PermitLimit=1000000 \
-    FeedService__RateLimits__Enabled=false
-start_app "$WORK/app" "$BASE" "$WORK/data/feedservice.db" "$WORK/feeds" "$KEY" "$WORK/app.log"
-log "app started (pid $APP_PID) on $BASE"
-wait_healthy "$BASE" "$APP_PID" 60
+start_app "$WORK" FeedService:Aggregation:AllowPrivateNetworks=true FeedService:WebSub:RateLimit:PermitLimit=1000000 \
+    FeedService:RateLimits:Enabled=false
+BASE=$APP_BASE
+wait_healthy
 
 # ---------------------------------------------------------------------------- measure
 log "running the bench: $SUBSCRIBERS + $OTHERS subscribers"
-timeout $(( TIMEOUT_S * 8 + 60 )) dotnet "$WORK/bench/WebSubBench.dll" --app "$BASE" --key "$KEY" \
+timeout $(( TIMEOUT_S * 8 + 60 )) dotnet "$WORK/bench/WebSubBench.dll" --app "$BASE" --key "$API_KEY" \
     --subscribers "$SUBSCRIBERS" --others "$OTHERS" --slow-ms "$SLOW_MS" --timeout-s "$TIMEOUT_S" \
     > >(tee "$WORK/bench.txt") 2>&1 &
 BENCH_PID=$!
+track_pid "$BENCH_PID"
 wait "$BENCH_PID" || die "the bench tool failed (exit $?)"
-BENCH_PID=""
 kill -0 "$APP_PID" 2>/dev/null || die "the app exited during the bench"
 
 measured=$(grep '^MEASURED websub ' "$WORK/bench.txt") || die "the bench tool printed no MEASURED line"

@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using FeedService.Aggregation.Parsing;
+using FeedService.Tests.Aggregation.Parsing.Corpus;
 
-// Generates mutated feed documents from seeds (built in, plus the gofeed corpus when given) and feeds each one to
-// FeedParser.Parse on a thread like the poller's, with a time bound. Every document must be read or rejected with a
-// reason: no exception, no hang past the bound, allocations bounded. Prints counts and one RESULT-style summary line;
-// exits 1 when a property fails. Before each parse the document is written to <work>/current.bin, so a crash that
-// kills the process (a stack overflow) leaves the culprit behind.
+// Generates mutated feed documents from seeds (built in, plus gofeed's test data: --corpus DIR, else where the corpus
+// tests find it, GofeedCorpus.Locate) and feeds each one to FeedParser.Parse on a thread like the poller's, with a time
+// bound. Every document must be read or rejected with a reason: no exception, no hang past the bound, allocations
+// bounded. Prints counts and one RESULT-style summary line; exits 1 when a property fails. Before each parse the
+// document is written to <work>/current.bin, so a crash that kills the process (a stack overflow) leaves the culprit
+// behind.
 var options = Options.Parse(args);
 if (args.Length >= 2 && args[0] == "--file")
 {
@@ -22,7 +24,8 @@ if (args.Length >= 2 && args[0] == "--file")
 }
 var rng = new Random(options.Seed);
 var seeds = Seeds.BuiltIn().ToList();
-if (options.Corpus is { } corpus && Directory.Exists(corpus))
+var corpus = options.Corpus ?? GofeedCorpus.Locate();
+if (corpus is not null && Directory.Exists(corpus))
 {
     var files = Directory.EnumerateFiles(corpus, "*", SearchOption.AllDirectories)
         .Where(f => f.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
@@ -32,7 +35,7 @@ if (options.Corpus is { } corpus && Directory.Exists(corpus))
     seeds.AddRange(files.OrderBy(_ => rng.Next()).Take(300).Select(f => (Path.GetFileName(f), File.ReadAllBytes(f))));
 }
 Directory.CreateDirectory(options.Work);
-Console.WriteLine($"fuzz: {seeds.Count} seeds, {options.Count} documents, seed {options.Seed}, bound {options.TimeoutMs} ms each");
+Console.WriteLine($"fuzz: {seeds.Count} seeds{(corpus is null ? " (no corpus found)" : $" (with {corpus})")}, {options.Count} documents, seed {options.Seed}, bound {options.TimeoutMs} ms each");
 
 var url = new Uri("https://feeds.example.test/feed.xml");
 var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
