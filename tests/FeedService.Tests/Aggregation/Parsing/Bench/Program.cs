@@ -3,12 +3,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
-using FeedService.Aggregation.Parsing;
 using FeedService.Aggregation;
+using FeedService.Aggregation.Parsing;
 using FeedService.Bench;
 using FeedService.Content;
-using FeedService.Publishing;
-using XmlText = FeedService.Publishing.XmlText;
+using XmlText = FeedService.Content.XmlText;
 
 // tests/bench/parse.sh's .NET side.
 //   generate DIR            writes the seeded corpus (200 documents) into DIR

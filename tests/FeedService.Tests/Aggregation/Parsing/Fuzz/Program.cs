@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using FeedService.Aggregation.Parsing;
 using FeedService.Tests.Aggregation.Parsing.Corpus;
 
@@ -65,7 +64,8 @@ for (var i = 0; i < options.Count; i++)
         try { result = FeedParser.Parse(doc, kind.StartsWith("json", StringComparison.Ordinal) ? "application/feed+json" : null, url); }
         catch (Exception e) { thrown = e; }
         allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-    }) { IsBackground = true };
+    })
+    { IsBackground = true };
     thread.Start();
     if (!thread.Join(options.TimeoutMs))
     {
