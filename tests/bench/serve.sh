@@ -62,6 +62,7 @@ for i in $(seq 1 "$POSTS"); do
     LAST_GUID=$(jq -r .guid "$WORK/resp.json")
 done
 wait_until 30 "last post in /feeds/$FILE" url_has "$BASE/feeds/$FILE" "$LAST_GUID"
+wait_feeds_folder 30   # nginx serves the static copy, written in the background
 # Wait for the regeneration to settle (no run pending): the .gz/.br copies are written before the document.
 sleep 1
 SIZE=$(stat -c %s "$FEEDS/$FILE")

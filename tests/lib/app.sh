@@ -7,7 +7,7 @@
 #   log, die, result, now_ms, median, ratio, bench_knobs  messages, the final RESULT line, figures, BENCH_* knobs
 #   need_packages, need_python                            Debian packages installed when missing (root or sudo)
 #   publish_app, build_project                            the published app (APP_DIR) and the helper .NET projects
-#   free_port, start_app, api, api_expect, url_ok, url_has, wait_until, wait_healthy, wait_regenerated
+#   free_port, start_app, api, api_expect, url_ok, url_has, wait_until, wait_healthy, wait_regenerated, wait_feeds_folder
 #   track_pid, stop_pid                                   every process started is stopped by its PID on exit
 # and a cleanup on exit: it stops every PID recorded in $WORK/pids (by start_app, track_pid or a Python driver), runs
 # the script's on_exit hook, and on failure shows the end of the logs.
@@ -261,3 +261,5 @@ wait_until() {
 # wait_healthy [SECONDS]: /healthz answers 200 (60 s). wait_regenerated [SECONDS]: and reports a finished regeneration.
 wait_healthy() { wait_until "${1:-60}" "/healthz answering 200 from $APP_BASE" url_ok "$APP_BASE/healthz"; }
 wait_regenerated() { wait_until "${1:-60}" "regeneration reported by $APP_BASE/healthz" url_has "$APP_BASE/healthz" '"lastRegeneration":{'; }
+# wait_feeds_folder [SECONDS]: feeds/ holds exactly the served documents (it is written in the background after a run).
+wait_feeds_folder() { wait_until "${1:-60}" "feeds/ current per $APP_BASE/healthz" url_has "$APP_BASE/healthz" '"feedsFolder":{"status":"ok"'; }
