@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using FeedService.Aggregation.Parsing;
 using FeedService.Content;
-using FeedService.Publishing;
 
 namespace FeedService.Aggregation;
 

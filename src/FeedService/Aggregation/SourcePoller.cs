@@ -1,5 +1,4 @@
 using FeedService.Aggregation.Fetching;
-using FeedService.Aggregation.Parsing;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.Aggregation;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using FeedService.Aggregation.Fetching;
-using FeedService.Aggregation.Parsing;
 using FeedService.Api;
 using FeedService.Categories;
 using FeedService.Site;

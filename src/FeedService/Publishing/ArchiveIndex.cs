@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using FeedService.Categories;
-using FeedService.Posts;
 
 namespace FeedService.Publishing;
 

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Dapper;
 
 namespace FeedService.Storage;

@@ -1,5 +1,4 @@
 using System.Net;
-using FeedService.Site;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,4 @@
 using System.ServiceModel.Syndication;
-using System.Xml;
 using System.Xml.Linq;
 
 namespace FeedService.Aggregation.Parsing;

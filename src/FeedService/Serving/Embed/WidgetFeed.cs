@@ -1,7 +1,5 @@
 using FeedService.Categories;
-using FeedService.Content;
 using FeedService.Posts;
-using FeedService.Publishing;
 using FeedService.Serving.Pages;
 using FeedService.Site;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,6 @@
 using System.Globalization;
 using FeedService.Categories;
-using FeedService.Content;
 using FeedService.Posts;
-using FeedService.Publishing;
 using FeedService.Site;
 using Microsoft.Extensions.Options;
 

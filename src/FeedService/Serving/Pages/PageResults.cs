@@ -1,7 +1,6 @@
 using System.Text;
 using FeedService.Api;
 using FeedService.Site;
-using Microsoft.Net.Http.Headers;
 
 namespace FeedService.Serving.Pages;
 

@@ -2,7 +2,6 @@ using System.Text;
 using System.Xml.Linq;
 using System.Xml;
 using FeedService.Categories;
-using FeedService.Content;
 using FeedService.Site;
 
 namespace FeedService.Serving.Pages;

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using FeedService.Aggregation;
 using FeedService.Aggregation.Fetching;
-using FeedService.Aggregation.Parsing;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.WebSub.Subscriber;
