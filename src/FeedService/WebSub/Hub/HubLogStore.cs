@@ -30,11 +30,8 @@ public sealed class HubLogStore(Db db)
         """;
 
     /// <summary>The most recent delivery attempts, newest first.</summary>
-    public async Task<List<DeliveryEntry>> RecentDeliveriesAsync(string? topic, int limit, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<DeliveryEntry>(new CommandDefinition(SelectDeliveries, new { Topic = topic, Limit = limit }, cancellationToken: ct))).AsList();
-    }
+    public Task<List<DeliveryEntry>> RecentDeliveriesAsync(string? topic, int limit, CancellationToken ct = default) =>
+        RecentAsync<DeliveryEntry>(SelectDeliveries, topic, limit, ct);
 
     private const string InsertVerification = """
         INSERT INTO websub_hub_verifications (mode, topic, callback, lease_seconds, outcome, status_code, error, at)
@@ -57,10 +54,14 @@ public sealed class HubLogStore(Db db)
         """;
 
     /// <summary>The most recent verifications, newest first.</summary>
-    public async Task<List<VerificationEntry>> RecentVerificationsAsync(string? topic, int limit, CancellationToken ct = default)
+    public Task<List<VerificationEntry>> RecentVerificationsAsync(string? topic, int limit, CancellationToken ct = default) =>
+        RecentAsync<VerificationEntry>(SelectVerifications, topic, limit, ct);
+
+    /// <summary>Both histories are read the same way: <paramref name="sql"/> takes @Topic (null for all) and @Limit.</summary>
+    private async Task<List<T>> RecentAsync<T>(string sql, string? topic, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<VerificationEntry>(new CommandDefinition(SelectVerifications, new { Topic = topic, Limit = limit }, cancellationToken: ct))).AsList();
+        return (await c.QueryAsync<T>(new CommandDefinition(sql, new { Topic = topic, Limit = limit }, cancellationToken: ct))).AsList();
     }
 
     // Both histories keep what is newer than @Before, and at most @Keep rows: the row @Keep places below the newest and
