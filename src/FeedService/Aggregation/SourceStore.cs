@@ -165,23 +165,20 @@ public sealed class SourceStore(Db db)
 
     private const string InsertLinks = """
         INSERT INTO source_categories (source_id, category_id)
-        SELECT @SourceId, id FROM categories WHERE slug IN @Slugs
+        SELECT @Id, id FROM categories WHERE slug IN @Values
         """;
 
     private static Task LinkCategoriesAsync(DbConnection c, DbTransaction tx, long sourceId, IReadOnlyList<string> slugs, CancellationToken ct) =>
-        slugs.Count == 0 ? Task.CompletedTask
-            : c.ExecuteAsync(new CommandDefinition(InsertLinks, new { SourceId = sourceId, Slugs = slugs.Distinct().ToArray() }, tx, cancellationToken: ct));
+        LinkTable.AddAsync(c, tx, InsertLinks, sourceId, slugs, ct);
 
     private const string SelectCategories = """
-        SELECT sc.source_id AS SourceId, c.slug AS Slug FROM source_categories sc JOIN categories c ON c.id = sc.category_id
+        SELECT sc.source_id, c.slug FROM source_categories sc JOIN categories c ON c.id = sc.category_id
         WHERE sc.source_id IN @Ids ORDER BY c.slug
         """;
 
     private static async Task AttachCategoriesAsync(DbConnection c, List<Source> sources, CancellationToken ct)
     {
-        if (sources.Count == 0) return;
-        var rows = await c.QueryAsync<(long SourceId, string Slug)>(new CommandDefinition(SelectCategories, new { Ids = sources.Select(s => s.Id).ToArray() }, cancellationToken: ct));
-        var bySource = rows.ToLookup(r => r.SourceId, r => r.Slug);
-        foreach (var source in sources) source.Categories = [.. bySource[source.Id]];
+        var slugs = await LinkTable.ValuesOfAsync(c, SelectCategories, [.. sources.Select(s => s.Id)], ct);
+        foreach (var source in sources) source.Categories = [.. slugs[source.Id]];
     }
 }

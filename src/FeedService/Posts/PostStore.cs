@@ -216,12 +216,11 @@ public sealed class PostStore(Db db, TimeProvider clock)
 
     private const string InsertLinks = """
         INSERT INTO post_categories (post_id, category_id)
-        SELECT @PostId, id FROM categories WHERE slug IN @Slugs
+        SELECT @Id, id FROM categories WHERE slug IN @Values
         """;
 
     private static Task LinkCategoriesAsync(DbConnection c, DbTransaction tx, long postId, IReadOnlyList<string> slugs, CancellationToken ct) =>
-        slugs.Count == 0 ? Task.CompletedTask
-            : c.ExecuteAsync(new CommandDefinition(InsertLinks, new { PostId = postId, Slugs = slugs.Distinct().ToArray() }, tx, cancellationToken: ct));
+        LinkTable.AddAsync(c, tx, InsertLinks, postId, slugs, ct);
 
     private const string SelectCategoriesOf = """
         SELECT c.slug FROM post_categories pc JOIN categories c ON c.id = pc.category_id
@@ -232,15 +231,13 @@ public sealed class PostStore(Db db, TimeProvider clock)
         (await c.QueryAsync<string>(new CommandDefinition(SelectCategoriesOf, new { PostId = postId }, tx, cancellationToken: ct))).AsList();
 
     private const string SelectCategoriesOfMany = """
-        SELECT pc.post_id AS PostId, c.slug AS Slug FROM post_categories pc JOIN categories c ON c.id = pc.category_id
+        SELECT pc.post_id, c.slug FROM post_categories pc JOIN categories c ON c.id = pc.category_id
         WHERE pc.post_id IN @Ids ORDER BY c.slug
         """;
 
     private static async Task AttachCategoriesAsync(DbConnection c, List<Post> posts, CancellationToken ct)
     {
-        if (posts.Count == 0) return;
-        var rows = await c.QueryAsync<(long PostId, string Slug)>(new CommandDefinition(SelectCategoriesOfMany, new { Ids = posts.Select(p => p.Id).ToArray() }, cancellationToken: ct));
-        var byPost = rows.ToLookup(r => r.PostId, r => r.Slug);
-        foreach (var post in posts) post.Categories = [.. byPost[post.Id]];
+        var slugs = await LinkTable.ValuesOfAsync(c, SelectCategoriesOfMany, [.. posts.Select(p => p.Id)], ct);
+        foreach (var post in posts) post.Categories = [.. slugs[post.Id]];
     }
 }
