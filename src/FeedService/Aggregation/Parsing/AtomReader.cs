@@ -15,13 +15,7 @@ internal static class AtomReader
         var feed = document.Root!;
         var ns = feed.Name.Namespace;
         var links = feed.Elements(ns + "link").ToList();
-        var entries = feed.Elements(ns + "entry").ToList();
-        var parsed = new List<ParsedItem>(entries.Count);
-        for (var k = 0; k < entries.Count; k++)
-        {
-            try { parsed.Add(ReadEntry(entries[k], ns, new ItemBuilder(k + 1, problems), documentUrl)); }
-            catch (Exception e) when (e is not OutOfMemoryException) { problems.AddForItem(k + 1, $"skipped: {e.Message}"); }
-        }
+        var parsed = ItemBuilder.ReadEach(feed.Elements(ns + "entry").ToList(), problems, (entry, b) => ReadEntry(entry, ns, b, documentUrl));
         return new ParsedFeed(
             format,
             Title(feed.Element(ns + "title"), documentUrl),

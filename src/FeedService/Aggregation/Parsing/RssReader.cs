@@ -19,12 +19,7 @@ internal static class RssReader
         var channel = rss.First(root, "channel") ?? root;
         var channelLinks = ChannelAtomLinks(channel, rss);
         var items = rss.All(channel, "item").Concat(channel == root ? [] : rss.All(root, "item")).ToList();
-        var parsed = new List<ParsedItem>(items.Count);
-        for (var k = 0; k < items.Count; k++)
-        {
-            try { parsed.Add(ReadItem(items[k], new ItemBuilder(k + 1, problems), rss, documentUrl)); }
-            catch (Exception e) when (e is not OutOfMemoryException) { problems.AddForItem(k + 1, $"skipped: {e.Message}"); }
-        }
+        var parsed = ItemBuilder.ReadEach(items, problems, (item, b) => ReadItem(item, b, rss, documentUrl));
         return new ParsedFeed(
             format,
             rss.Text(channel, "title") ?? RssElements.Extension(channel, Dc + "title"),

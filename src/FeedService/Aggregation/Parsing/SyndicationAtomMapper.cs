@@ -10,15 +10,8 @@ internal static class SyndicationAtomMapper
 
     public static ParsedFeed? Map(SyndicationFeed feed, XElement root, Uri documentUrl, ProblemLog problems)
     {
-        var elements = root.Elements(Atom + "entry").ToList();
-        var items = feed.Items.ToList();
-        if (elements.Count != items.Count) return null; // cannot pair entries with their elements: let the tree reader do it
-        var parsed = new List<ParsedItem>(items.Count);
-        for (var k = 0; k < items.Count; k++)
-        {
-            try { parsed.Add(MapEntry(items[k], elements[k], new ItemBuilder(k + 1, problems), documentUrl)); }
-            catch (Exception e) when (e is not OutOfMemoryException) { problems.AddForItem(k + 1, $"skipped: {e.Message}"); }
-        }
+        if (SyndicationReader.Paired(feed, root.Elements(Atom + "entry")) is not { } entries) return null;
+        var parsed = ItemBuilder.ReadEach(entries, problems, (entry, b) => MapEntry(entry.Item, entry.Element, b, documentUrl));
         var alternate = SyndicationLinks.WithRel(feed.Links, "alternate").FirstOrDefault();
         return new ParsedFeed(
             FeedFormats.Atom10,

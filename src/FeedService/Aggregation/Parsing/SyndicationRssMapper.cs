@@ -12,16 +12,8 @@ internal static class SyndicationRssMapper
     {
         var rss = new RssElements(root);
         var channel = root.Element("channel");
-        if (channel is null) return null;
-        var elements = channel.Elements("item").ToList();
-        var items = feed.Items.ToList();
-        if (elements.Count != items.Count) return null; // cannot pair items with their elements: let the tree reader do it
-        var parsed = new List<ParsedItem>(items.Count);
-        for (var k = 0; k < items.Count; k++)
-        {
-            try { parsed.Add(MapItem(items[k], elements[k], new ItemBuilder(k + 1, problems), rss, documentUrl)); }
-            catch (Exception e) when (e is not OutOfMemoryException) { problems.AddForItem(k + 1, $"skipped: {e.Message}"); }
-        }
+        if (channel is null || SyndicationReader.Paired(feed, channel.Elements("item")) is not { } items) return null;
+        var parsed = ItemBuilder.ReadEach(items, problems, (item, b) => MapItem(item.Item, item.Element, b, rss, documentUrl));
         var channelLinks = RssReader.ChannelAtomLinks(channel, rss);
         return new ParsedFeed(
             FeedFormats.Rss20,
