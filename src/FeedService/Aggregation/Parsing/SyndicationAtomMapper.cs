@@ -1,5 +1,6 @@
 using System.ServiceModel.Syndication;
 using System.Xml.Linq;
+using FeedService.Content;
 
 namespace FeedService.Aggregation.Parsing;
 
@@ -68,7 +69,7 @@ internal static class SyndicationAtomMapper
             return AtomReader.Html(element, itemBase, documentUrl);
         return content.Type switch
         {
-            "text" => ElementText.NullIfEmpty(MarkupWriter.Escape(content.Text, inAttribute: false)),
+            "text" => ElementText.NullIfEmpty(HtmlEscape.Text(content.Text)),
             "html" => SyndicationReader.Text(content),
             _ => AtomReader.Html(element, itemBase, documentUrl),
         };
