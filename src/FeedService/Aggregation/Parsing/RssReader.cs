@@ -34,7 +34,6 @@ internal static class RssReader
 
     private static ParsedItem ReadItem(XElement item, ItemBuilder b, RssElements rss, Uri documentUrl)
     {
-        var (itemBase, explicitBase) = XmlBase.Of(item, documentUrl);
         b.Title = rss.Text(item, "title") ?? RssElements.Extension(item, Dc + "title");
         b.Link = ItemLink(item, b, rss, documentUrl);
         var guid = rss.First(item, "guid");
@@ -47,7 +46,7 @@ internal static class RssReader
         b.Summary = rss.Text(item, "description") ?? RssElements.Extension(item, Dc + "description");
         b.Content = Content(item);
         AddEnclosures(item, b, rss, documentUrl);
-        return b.Build(explicitBase ? itemBase : ToUri(b.Link) ?? documentUrl);
+        return b.Build(XmlBase.OfItem(item, b.Link, documentUrl));
     }
 
     /// <summary>Links with a rel (atom:link, or Atom-style links written without the namespace): where hub and self are.</summary>
@@ -124,8 +123,6 @@ internal static class RssReader
         if (string.Equals(ElementText.Attribute(guid, "isPermaLink"), "false", StringComparison.OrdinalIgnoreCase)) return null;
         return Uri.TryCreate(id, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri.AbsoluteUri : null;
     }
-
-    private static Uri? ToUri(string? absolute) => absolute is null ? null : new Uri(absolute);
 
     internal static TimeSpan? Ttl(string? raw, ProblemLog problems)
     {

@@ -28,7 +28,6 @@ internal static class SyndicationAtomMapper
 
     private static ParsedItem MapEntry(SyndicationItem si, XElement entry, ItemBuilder b, Uri documentUrl)
     {
-        var (entryBase, explicitBase) = XmlBase.Of(entry, documentUrl);
         b.Id = AtomReader.Id(entry.Element(Atom + "id"), documentUrl) ?? ElementText.NullIfEmpty(si.Id);
         b.Title = Title(si.Title, entry.Element(Atom + "title"), documentUrl);
         var links = entry.Elements(Atom + "link").ToList();
@@ -44,7 +43,7 @@ internal static class SyndicationAtomMapper
         if (SyndicationLinks.WithRel(si.Links, "enclosure").Count() == AtomLinks.WithRel(links, "enclosure").Count())
             SyndicationLinks.AddEnclosures(b, si.Links, documentUrl);
         else AtomReader.AddEnclosures(links, b, documentUrl);
-        var itemBase = explicitBase ? entryBase : b.Link is { } link ? new Uri(link) : documentUrl;
+        var itemBase = XmlBase.OfItem(entry, b.Link, documentUrl);
         b.Summary = Html(si.Summary, entry.Element(Atom + "summary"), itemBase, documentUrl);
         b.Content = si.Content switch
         {

@@ -29,7 +29,6 @@ internal static class SyndicationRssMapper
 
     private static ParsedItem MapItem(SyndicationItem si, XElement item, ItemBuilder b, RssElements rss, Uri documentUrl)
     {
-        var (itemBase, explicitBase) = XmlBase.Of(item, documentUrl);
         b.Title = Flattened(rss.First(item, "title")) ?? SyndicationReader.Text(si.Title) ?? RssElements.Extension(item, Dc + "title");
         b.Id = Flattened(rss.First(item, "guid")) ?? ElementText.NullIfEmpty(si.Id);
         b.Link = ItemLink(si, item, b, rss, documentUrl) ?? RssReader.PermalinkGuid(rss.First(item, "guid"), b.Id);
@@ -52,7 +51,7 @@ internal static class SyndicationRssMapper
         if (SyndicationLinks.WithRel(si.Links, "enclosure").Count() == RssReader.EnclosureElements(item, rss).Count())
             SyndicationLinks.AddEnclosures(b, si.Links, documentUrl);
         else RssReader.AddEnclosures(item, b, rss, documentUrl); // some URL arrived empty: the tree reader reports it
-        return b.Build(explicitBase ? itemBase : b.Link is { } link ? new Uri(link) : documentUrl);
+        return b.Build(XmlBase.OfItem(item, b.Link, documentUrl));
     }
 
     /// <summary>The formatter puts &lt;description&gt; in Content (it has no place for content:encoded).</summary>
