@@ -58,7 +58,7 @@ public sealed class HubLogStore(Db db)
         RecentAsync<VerificationEntry>(SelectVerifications, topic, limit, ct);
 
     /// <summary>Both histories are read the same way: <paramref name="sql"/> takes @Topic (null for all) and @Limit.</summary>
-    private async Task<List<T>> RecentAsync<T>(string sql, string? topic, int limit, CancellationToken ct)
+    private async Task<List<T>> RecentAsync<T>(string sql, string? topic, int limit, CancellationToken ct) where T : HubLogEntry
     {
         await using var c = await db.OpenAsync(ct);
         return (await c.QueryAsync<T>(new CommandDefinition(sql, new { Topic = topic, Limit = limit }, cancellationToken: ct))).AsList();
