@@ -18,6 +18,12 @@ public sealed class PostStore(Db db, TimeProvider clock)
         VALUES (@Id, @Guid, @Title, @Summary, @Content, @Author, @Link, @Status, @PublishedAt, @PublishedAt, @Now)
         """;
 
+    // Also run by UpdateAsync, once it has removed the post's links.
+    private const string InsertLinks = """
+        INSERT INTO post_categories (post_id, category_id)
+        SELECT @Id, id FROM categories WHERE slug IN @Values
+        """;
+
     /// <summary>Stores a new post under <paramref name="id"/>, taken from <see cref="PostIds"/>.</summary>
     public async Task<Post> CreateAsync(long id, PostInput input, CancellationToken ct = default)
     {
@@ -31,7 +37,7 @@ public sealed class PostStore(Db db, TimeProvider clock)
             Now = clock.GetUtcNow(),
         };
         await c.ExecuteAsync(new CommandDefinition(Insert, args, tx, cancellationToken: ct));
-        await LinkCategoriesAsync(c, tx, id, input.Categories, ct);
+        await LinkTable.AddAsync(c, tx, InsertLinks, id, input.Categories, ct);
         await tx.CommitAsync(ct);
         return (await GetAsync(c, id, ct))!;
     }
@@ -68,7 +74,7 @@ public sealed class PostStore(Db db, TimeProvider clock)
             Changed = changed, UpdatedAt = updatedAt,
         }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition("DELETE FROM post_categories WHERE post_id = @Id", new { Id = id }, tx, cancellationToken: ct));
-        await LinkCategoriesAsync(c, tx, id, input.Categories, ct);
+        await LinkTable.AddAsync(c, tx, InsertLinks, id, input.Categories, ct);
         await tx.CommitAsync(ct);
         return ((await GetAsync(c, id, ct))!, previousCategories);
     }
@@ -214,14 +220,6 @@ public sealed class PostStore(Db db, TimeProvider clock)
         return text is null ? null : UtcTimeHandler.FromText(text);
     }
 
-    private const string InsertLinks = """
-        INSERT INTO post_categories (post_id, category_id)
-        SELECT @Id, id FROM categories WHERE slug IN @Values
-        """;
-
-    private static Task LinkCategoriesAsync(DbConnection c, DbTransaction tx, long postId, IReadOnlyList<string> slugs, CancellationToken ct) =>
-        LinkTable.AddAsync(c, tx, InsertLinks, postId, slugs, ct);
-
     private const string SelectCategoriesOf = """
         SELECT c.slug FROM post_categories pc JOIN categories c ON c.id = pc.category_id
         WHERE pc.post_id = @PostId ORDER BY c.slug
@@ -235,9 +233,6 @@ public sealed class PostStore(Db db, TimeProvider clock)
         WHERE pc.post_id IN @Ids ORDER BY c.slug
         """;
 
-    private static async Task AttachCategoriesAsync(DbConnection c, List<Post> posts, CancellationToken ct)
-    {
-        var slugs = await LinkTable.ValuesOfAsync(c, SelectCategoriesOfMany, [.. posts.Select(p => p.Id)], ct);
-        foreach (var post in posts) post.Categories = [.. slugs[post.Id]];
-    }
+    private static Task AttachCategoriesAsync(DbConnection c, List<Post> posts, CancellationToken ct) =>
+        LinkTable.AttachAsync(c, SelectCategoriesOfMany, posts, p => p.Id, (p, slugs) => p.Categories = slugs, ct);
 }

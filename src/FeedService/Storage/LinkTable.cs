@@ -16,13 +16,15 @@ public static class LinkTable
             : c.ExecuteAsync(new CommandDefinition(sql, new { Id = id, Values = values.Distinct().ToArray() }, tx, cancellationToken: ct));
 
     /// <summary>
-    /// Runs <paramref name="sql"/> once with all the @Ids (not at all when there are none); it selects (id, value) pairs,
-    /// returned by id, each id's values in the order the query gave them.
+    /// Runs <paramref name="sql"/> once with the @Ids of all <paramref name="rows"/> (not at all when there are none); it
+    /// selects (id, value) pairs, and each row is given its values, in the order the query returned them.
     /// </summary>
-    public static async Task<ILookup<long, string>> ValuesOfAsync(DbConnection c, string sql, long[] ids, CancellationToken ct)
+    public static async Task AttachAsync<TRow>(DbConnection c, string sql, IReadOnlyList<TRow> rows, Func<TRow, long> idOf,
+        Action<TRow, List<string>> attach, CancellationToken ct)
     {
-        var rows = ids.Length == 0 ? []
-            : await c.QueryAsync<(long Id, string Value)>(new CommandDefinition(sql, new { Ids = ids }, cancellationToken: ct));
-        return rows.ToLookup(r => r.Id, r => r.Value);
+        if (rows.Count == 0) return;
+        var pairs = await c.QueryAsync<(long Id, string Value)>(new CommandDefinition(sql, new { Ids = rows.Select(idOf).ToArray() }, cancellationToken: ct));
+        var byId = pairs.ToLookup(p => p.Id, p => p.Value);
+        foreach (var row in rows) attach(row, [.. byId[idOf(row)]]);
     }
 }
