@@ -20,13 +20,17 @@ public sealed class HubLogStore(Db db)
         await tx.CommitAsync(ct);
     }
 
-    private const string SelectDeliveries = """
-        SELECT id AS Id, topic AS Topic, callback AS Callback, attempt AS Attempt, status_code AS StatusCode, outcome AS Outcome,
-               error AS Error, duration_ms AS DurationMs, at AS At
-        FROM websub_hub_deliveries
-        WHERE (@Topic IS NULL OR topic = @Topic)
-        ORDER BY id DESC
-        LIMIT @Limit
+    // The columns of every history row (HubLogEntry), and the one way both histories are read: newest first, of one
+    // @Topic or (null) of all, at most @Limit rows.
+    private const string EntryColumns = """
+        id AS Id, topic AS Topic, callback AS Callback, outcome AS Outcome, status_code AS StatusCode, error AS Error, at AS At
+        """;
+
+    private const string NewestFirst = "WHERE (@Topic IS NULL OR topic = @Topic) ORDER BY id DESC LIMIT @Limit";
+
+    private const string SelectDeliveries = $"""
+        SELECT {EntryColumns}, attempt AS Attempt, duration_ms AS DurationMs
+        FROM websub_hub_deliveries {NewestFirst}
         """;
 
     /// <summary>The most recent delivery attempts, newest first.</summary>
@@ -44,20 +48,16 @@ public sealed class HubLogStore(Db db)
         await c.ExecuteAsync(new CommandDefinition(InsertVerification, entry, cancellationToken: ct));
     }
 
-    private const string SelectVerifications = """
-        SELECT id AS Id, mode AS Mode, topic AS Topic, callback AS Callback, lease_seconds AS LeaseSeconds, outcome AS Outcome,
-               status_code AS StatusCode, error AS Error, at AS At
-        FROM websub_hub_verifications
-        WHERE (@Topic IS NULL OR topic = @Topic)
-        ORDER BY id DESC
-        LIMIT @Limit
+    private const string SelectVerifications = $"""
+        SELECT {EntryColumns}, mode AS Mode, lease_seconds AS LeaseSeconds
+        FROM websub_hub_verifications {NewestFirst}
         """;
 
     /// <summary>The most recent verifications, newest first.</summary>
     public Task<List<VerificationEntry>> RecentVerificationsAsync(string? topic, int limit, CancellationToken ct = default) =>
         RecentAsync<VerificationEntry>(SelectVerifications, topic, limit, ct);
 
-    /// <summary>Both histories are read the same way: <paramref name="sql"/> takes @Topic (null for all) and @Limit.</summary>
+    /// <summary>Runs either history's read (<see cref="NewestFirst"/>).</summary>
     private async Task<List<T>> RecentAsync<T>(string sql, string? topic, int limit, CancellationToken ct) where T : HubLogEntry
     {
         await using var c = await db.OpenAsync(ct);
