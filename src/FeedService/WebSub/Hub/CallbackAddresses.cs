@@ -1,7 +1,7 @@
-using System.Net.Sockets;
 using System.Net;
-using FeedService.Aggregation.Fetching;
+using System.Net.Sockets;
 using FeedService.Aggregation;
+using FeedService.Aggregation.Fetching;
 using Microsoft.Extensions.Options;
 
 namespace FeedService.WebSub.Hub;

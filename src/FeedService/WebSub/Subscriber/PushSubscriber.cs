@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
-using FeedService.Aggregation.Parsing;
 using FeedService.Aggregation;
+using FeedService.Aggregation.Parsing;
 using FeedService.Site;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
-using FeedService.Aggregation.Fetching;
 using FeedService.Aggregation;
+using FeedService.Aggregation.Fetching;
 using FeedService.Site;
 using Microsoft.Extensions.DependencyInjection;
 
