@@ -1,6 +1,5 @@
 using FeedService.Aggregation.Fetching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace FeedService.Aggregation;
@@ -18,8 +17,8 @@ public static class AggregationSetup
         // Sources are only polled unless WebSub registers its subscriber.
         services.TryAddSingleton<IPushSubscriptions, NoPush>();
         // Each run of the polling job picks the sources that are due.
-        Scheduling.CronSchedule.Add(services, new TriggerKey("poll-due-sources", "aggregation"), PollSourcesJob.Key,
-            sp => sp.GetRequiredService<IOptions<AggregationOptions>>().Value.PollCron);
+        Scheduling.CronSchedule.Add<AggregationOptions>(services, new TriggerKey("poll-due-sources", "aggregation"), PollSourcesJob.Key,
+            o => o.PollCron);
         return services;
     }
 

@@ -66,6 +66,12 @@ public sealed class SourceStore(Db db)
         RETURNING id
         """;
 
+    // Also run by UpdateSettingsAsync, once it has removed the source's links.
+    private const string InsertLinks = """
+        INSERT INTO source_categories (source_id, category_id)
+        SELECT @Id, id FROM categories WHERE slug IN @Values
+        """;
+
     /// <summary>Stores a new source, first due at <paramref name="nextPollAt"/>; null when a source with that URL exists.</summary>
     public async Task<long?> CreateAsync(string url, string requestedUrl, IReadOnlyList<string> categories, long? pollIntervalSeconds, DateTimeOffset now, DateTimeOffset nextPollAt, CancellationToken ct = default)
     {
@@ -74,7 +80,7 @@ public sealed class SourceStore(Db db)
         try
         {
             var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(Insert, new { Url = url, RequestedUrl = requestedUrl, PollIntervalSeconds = pollIntervalSeconds, Now = now, NextPollAt = nextPollAt }, tx, cancellationToken: ct));
-            await LinkCategoriesAsync(c, tx, id, categories, ct);
+            await LinkTable.AddAsync(c, tx, InsertLinks, id, categories, ct);
             await tx.CommitAsync(ct);
             return id;
         }
@@ -119,7 +125,7 @@ public sealed class SourceStore(Db db)
         }
         if (changed == 0) return false;
         await c.ExecuteAsync(new CommandDefinition("DELETE FROM source_categories WHERE source_id = @Id", new { Id = id }, tx, cancellationToken: ct));
-        await LinkCategoriesAsync(c, tx, id, categories, ct);
+        await LinkTable.AddAsync(c, tx, InsertLinks, id, categories, ct);
         await tx.CommitAsync(ct);
         return true;
     }
@@ -163,25 +169,11 @@ public sealed class SourceStore(Db db)
         await tx.CommitAsync(ct);
     }
 
-    private const string InsertLinks = """
-        INSERT INTO source_categories (source_id, category_id)
-        SELECT @SourceId, id FROM categories WHERE slug IN @Slugs
-        """;
-
-    private static Task LinkCategoriesAsync(DbConnection c, DbTransaction tx, long sourceId, IReadOnlyList<string> slugs, CancellationToken ct) =>
-        slugs.Count == 0 ? Task.CompletedTask
-            : c.ExecuteAsync(new CommandDefinition(InsertLinks, new { SourceId = sourceId, Slugs = slugs.Distinct().ToArray() }, tx, cancellationToken: ct));
-
     private const string SelectCategories = """
-        SELECT sc.source_id AS SourceId, c.slug AS Slug FROM source_categories sc JOIN categories c ON c.id = sc.category_id
+        SELECT sc.source_id, c.slug FROM source_categories sc JOIN categories c ON c.id = sc.category_id
         WHERE sc.source_id IN @Ids ORDER BY c.slug
         """;
 
-    private static async Task AttachCategoriesAsync(DbConnection c, List<Source> sources, CancellationToken ct)
-    {
-        if (sources.Count == 0) return;
-        var rows = await c.QueryAsync<(long SourceId, string Slug)>(new CommandDefinition(SelectCategories, new { Ids = sources.Select(s => s.Id).ToArray() }, cancellationToken: ct));
-        var bySource = rows.ToLookup(r => r.SourceId, r => r.Slug);
-        foreach (var source in sources) source.Categories = [.. bySource[source.Id]];
-    }
+    private static Task AttachCategoriesAsync(DbConnection c, List<Source> sources, CancellationToken ct) =>
+        LinkTable.AttachAsync(c, SelectCategories, sources, s => s.Id, (s, slugs) => s.Categories = slugs, ct);
 }

@@ -18,6 +18,12 @@ public sealed class PostStore(Db db, TimeProvider clock)
         VALUES (@Id, @Guid, @Title, @Summary, @Content, @Author, @Link, @Status, @PublishedAt, @PublishedAt, @Now)
         """;
 
+    // Also run by UpdateAsync, once it has removed the post's links.
+    private const string InsertLinks = """
+        INSERT INTO post_categories (post_id, category_id)
+        SELECT @Id, id FROM categories WHERE slug IN @Values
+        """;
+
     /// <summary>Stores a new post under <paramref name="id"/>, taken from <see cref="PostIds"/>.</summary>
     public async Task<Post> CreateAsync(long id, PostInput input, CancellationToken ct = default)
     {
@@ -31,7 +37,7 @@ public sealed class PostStore(Db db, TimeProvider clock)
             Now = clock.GetUtcNow(),
         };
         await c.ExecuteAsync(new CommandDefinition(Insert, args, tx, cancellationToken: ct));
-        await LinkCategoriesAsync(c, tx, id, input.Categories, ct);
+        await LinkTable.AddAsync(c, tx, InsertLinks, id, input.Categories, ct);
         await tx.CommitAsync(ct);
         return (await GetAsync(c, id, ct))!;
     }
@@ -68,7 +74,7 @@ public sealed class PostStore(Db db, TimeProvider clock)
             Changed = changed, UpdatedAt = updatedAt,
         }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition("DELETE FROM post_categories WHERE post_id = @Id", new { Id = id }, tx, cancellationToken: ct));
-        await LinkCategoriesAsync(c, tx, id, input.Categories, ct);
+        await LinkTable.AddAsync(c, tx, InsertLinks, id, input.Categories, ct);
         await tx.CommitAsync(ct);
         return ((await GetAsync(c, id, ct))!, previousCategories);
     }
@@ -214,15 +220,6 @@ public sealed class PostStore(Db db, TimeProvider clock)
         return text is null ? null : UtcTimeHandler.FromText(text);
     }
 
-    private const string InsertLinks = """
-        INSERT INTO post_categories (post_id, category_id)
-        SELECT @PostId, id FROM categories WHERE slug IN @Slugs
-        """;
-
-    private static Task LinkCategoriesAsync(DbConnection c, DbTransaction tx, long postId, IReadOnlyList<string> slugs, CancellationToken ct) =>
-        slugs.Count == 0 ? Task.CompletedTask
-            : c.ExecuteAsync(new CommandDefinition(InsertLinks, new { PostId = postId, Slugs = slugs.Distinct().ToArray() }, tx, cancellationToken: ct));
-
     private const string SelectCategoriesOf = """
         SELECT c.slug FROM post_categories pc JOIN categories c ON c.id = pc.category_id
         WHERE pc.post_id = @PostId ORDER BY c.slug
@@ -232,15 +229,10 @@ public sealed class PostStore(Db db, TimeProvider clock)
         (await c.QueryAsync<string>(new CommandDefinition(SelectCategoriesOf, new { PostId = postId }, tx, cancellationToken: ct))).AsList();
 
     private const string SelectCategoriesOfMany = """
-        SELECT pc.post_id AS PostId, c.slug AS Slug FROM post_categories pc JOIN categories c ON c.id = pc.category_id
+        SELECT pc.post_id, c.slug FROM post_categories pc JOIN categories c ON c.id = pc.category_id
         WHERE pc.post_id IN @Ids ORDER BY c.slug
         """;
 
-    private static async Task AttachCategoriesAsync(DbConnection c, List<Post> posts, CancellationToken ct)
-    {
-        if (posts.Count == 0) return;
-        var rows = await c.QueryAsync<(long PostId, string Slug)>(new CommandDefinition(SelectCategoriesOfMany, new { Ids = posts.Select(p => p.Id).ToArray() }, cancellationToken: ct));
-        var byPost = rows.ToLookup(r => r.PostId, r => r.Slug);
-        foreach (var post in posts) post.Categories = [.. byPost[post.Id]];
-    }
+    private static Task AttachCategoriesAsync(DbConnection c, List<Post> posts, CancellationToken ct) =>
+        LinkTable.AttachAsync(c, SelectCategoriesOfMany, posts, p => p.Id, (p, slugs) => p.Categories = slugs, ct);
 }

@@ -8,7 +8,6 @@ namespace FeedService.Publishing;
 /// <summary>Renders a <see cref="FeedDocument"/> as RSS 2.0 or Atom 1.0 through System.ServiceModel.Syndication.</summary>
 public static class FeedWriters
 {
-    public const string AtomNs = "http://www.w3.org/2005/Atom";
     public const string ContentNs = "http://purl.org/rss/1.0/modules/content/";
     public const string DcNs = "http://purl.org/dc/elements/1.1/";
     public const string HistoryNs = "http://purl.org/syndication/history/1.0";

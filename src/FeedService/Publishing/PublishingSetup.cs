@@ -1,6 +1,5 @@
 using FeedService.Categories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace FeedService.Publishing;
@@ -26,8 +25,8 @@ public static class PublishingSetup
         services.AddSingleton<FeedRegenerator>();
         services.AddSingleton<RegenerationStatus>();
         services.AddSingleton<SiteStore>();
-        Scheduling.CronSchedule.Add(services, new TriggerKey("regenerate-periodically", "publishing"), RegenerateFeedsJob.Key,
-            sp => sp.GetRequiredService<IOptions<FeedsOptions>>().Value.RegenerateCron);
+        Scheduling.CronSchedule.Add<FeedsOptions>(services, new TriggerKey("regenerate-periodically", "publishing"), RegenerateFeedsJob.Key,
+            o => o.RegenerateCron);
         return services;
     }
 

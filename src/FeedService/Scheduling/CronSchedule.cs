@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace FeedService.Scheduling;
@@ -21,7 +22,10 @@ internal sealed class CronSchedule(ISchedulerFactory schedulerFactory, TriggerKe
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>Schedules <paramref name="job"/> by the cron expression that <paramref name="cron"/> reads from the bound options.</summary>
     // Not AddHostedService: it registers one hosted service per implementation type, and there is one CronSchedule per job.
-    public static IServiceCollection Add(IServiceCollection services, TriggerKey trigger, JobKey job, Func<IServiceProvider, string> cron) =>
-        services.AddSingleton<IHostedService>(sp => new CronSchedule(sp.GetRequiredService<ISchedulerFactory>(), trigger, job, () => cron(sp)));
+    public static IServiceCollection Add<TOptions>(IServiceCollection services, TriggerKey trigger, JobKey job, Func<TOptions, string> cron)
+        where TOptions : class =>
+        services.AddSingleton<IHostedService>(sp => new CronSchedule(sp.GetRequiredService<ISchedulerFactory>(), trigger, job,
+            () => cron(sp.GetRequiredService<IOptions<TOptions>>().Value)));
 }

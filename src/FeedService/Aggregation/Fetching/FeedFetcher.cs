@@ -9,28 +9,15 @@ namespace FeedService.Aggregation.Fetching;
 /// time limit over the whole fetch, a size cap, manual redirects and an SSRF guard on every connection. Remote
 /// failures come back as a <see cref="FetchResult"/>; only the caller's cancellation throws.
 /// </summary>
-public sealed class FeedFetcher
+public sealed class FeedFetcher(
+    [FromKeyedServices(FeedFetcher.HttpClientKey)] HttpClient http,
+    IOptions<AggregationOptions> options, IOptions<SiteOptions> site, TimeProvider time, ILogger<FeedFetcher> logger)
 {
     /// <summary>The DI key of the HttpClient registered for the fetcher by <see cref="FetchingSetup.AddFeedFetching"/>.</summary>
     public const string HttpClientKey = "FeedService.Aggregation.Fetching";
 
-    private readonly HttpClient _http;
-    private readonly AggregationOptions _options;
-    private readonly PoliteRequestHeaders _headers;
-    private readonly TimeProvider _time;
-    private readonly ILogger<FeedFetcher> _logger;
+    private readonly PoliteRequestHeaders _headers = PoliteRequestHeaders.For(site.Value);
     private readonly HostGates _gates = new();
-
-    public FeedFetcher(
-        [FromKeyedServices(HttpClientKey)] HttpClient http,
-        IOptions<AggregationOptions> options, IOptions<SiteOptions> site, TimeProvider time, ILogger<FeedFetcher> logger)
-    {
-        _http = http;
-        _options = options.Value;
-        _headers = PoliteRequestHeaders.For(site.Value);
-        _time = time;
-        _logger = logger;
-    }
 
     /// <summary>The User-Agent sent with every request.</summary>
     public string UserAgent => _headers.UserAgent;
@@ -39,13 +26,13 @@ public sealed class FeedFetcher
     {
         ArgumentNullException.ThrowIfNull(request);
         var result = await FollowRedirectsAsync(request, ct);
-        _logger.LogDebug("Fetched {Url}: {Outcome} {Status} {Error}", request.Url, result.Outcome, result.StatusCode, result.Error);
+        logger.LogDebug("Fetched {Url}: {Outcome} {Status} {Error}", request.Url, result.Outcome, result.StatusCode, result.Error);
         return result;
     }
 
     private async Task<FetchResult> FollowRedirectsAsync(FetchRequest request, CancellationToken ct)
     {
-        var budget = new TimeBudget(TimeSpan.FromSeconds(_options.TimeoutSeconds));
+        var budget = new TimeBudget(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
         var visited = new HashSet<string>(StringComparer.Ordinal);
         var url = request.Url;
         var onlyPermanentHops = true;
@@ -56,8 +43,8 @@ public sealed class FeedFetcher
             if (RefusedScheme(url) is { } refusal) return FetchResult.Failed(FetchOutcome.Refused, url, refusal);
             if (!visited.Add(url.AbsoluteUri))
                 return FetchResult.Failed(FetchOutcome.TooManyRedirects, url, $"redirect loop: {url} was already visited") with { StatusCode = lastRedirectStatus };
-            if (redirects > _options.MaxRedirects)
-                return FetchResult.Failed(FetchOutcome.TooManyRedirects, url, $"more than {_options.MaxRedirects} redirects") with { StatusCode = lastRedirectStatus };
+            if (redirects > options.Value.MaxRedirects)
+                return FetchResult.Failed(FetchOutcome.TooManyRedirects, url, $"more than {options.Value.MaxRedirects} redirects") with { StatusCode = lastRedirectStatus };
 
             var hop = await ExchangeAsync(request, url, budget, ct);
             if (hop.RedirectTo is not { } next)
@@ -88,7 +75,7 @@ public sealed class FeedFetcher
             // Validators go on every hop: they were stored from the final URL of an earlier fetch, which is where a
             // temporary redirect will lead again.
             _headers.ApplyTo(message, request);
-            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, spending.Token);
+            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, spending.Token);
             return await ReadAsync(response, url, spending.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException or InvalidDataException or SocketException)
@@ -125,9 +112,9 @@ public sealed class FeedFetcher
                     ? Hop.Redirect(Describe(FetchOutcome.HttpError, response, url, null, null), next)
                     : Hop.Final(Describe(FetchOutcome.HttpError, response, url, null, $"HTTP {status} without a usable Location header"));
             case 200 or 203:
-                var body = await BoundedBody.ReadAsync(response.Content, _options.MaxBodyBytes, ct);
+                var body = await BoundedBody.ReadAsync(response.Content, options.Value.MaxBodyBytes, ct);
                 return Hop.Final(body is null
-                    ? Describe(FetchOutcome.TooLarge, response, url, null, $"body larger than {_options.MaxBodyBytes} bytes")
+                    ? Describe(FetchOutcome.TooLarge, response, url, null, $"body larger than {options.Value.MaxBodyBytes} bytes")
                     : Describe(FetchOutcome.Ok, response, url, body, null));
             case 304:
                 return Hop.Final(Describe(FetchOutcome.NotModified, response, url, null, null));
@@ -144,7 +131,7 @@ public sealed class FeedFetcher
             ResponseCacheHints.Raw(response.Headers, "ETag"),
             ResponseCacheHints.Raw(response.Content.Headers, "Last-Modified"),
             url, null,
-            ResponseCacheHints.RetryAfter(response, _time.GetUtcNow()),
+            ResponseCacheHints.RetryAfter(response, time.GetUtcNow()),
             ResponseCacheHints.MaxAge(response),
             ResponseCacheHints.Expires(response),
             error);

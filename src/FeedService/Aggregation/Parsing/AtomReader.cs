@@ -15,13 +15,7 @@ internal static class AtomReader
         var feed = document.Root!;
         var ns = feed.Name.Namespace;
         var links = feed.Elements(ns + "link").ToList();
-        var entries = feed.Elements(ns + "entry").ToList();
-        var parsed = new List<ParsedItem>(entries.Count);
-        for (var k = 0; k < entries.Count; k++)
-        {
-            try { parsed.Add(ReadEntry(entries[k], ns, new ItemBuilder(k + 1, problems), documentUrl)); }
-            catch (Exception e) when (e is not OutOfMemoryException) { problems.AddForItem(k + 1, $"skipped: {e.Message}"); }
-        }
+        var parsed = ItemBuilder.ReadEach(feed.Elements(ns + "entry").ToList(), problems, (entry, b) => ReadEntry(entry, ns, b, documentUrl));
         return new ParsedFeed(
             format,
             Title(feed.Element(ns + "title"), documentUrl),
@@ -36,7 +30,6 @@ internal static class AtomReader
 
     private static ParsedItem ReadEntry(XElement entry, XNamespace ns, ItemBuilder b, Uri documentUrl)
     {
-        var (entryBase, explicitBase) = XmlBase.Of(entry, documentUrl);
         var links = entry.Elements(ns + "link").ToList();
         b.Id = Id(entry.Element(ns + "id"), documentUrl);
         b.Title = Title(entry.Element(ns + "title"), documentUrl);
@@ -49,7 +42,7 @@ internal static class AtomReader
         foreach (var category in entry.Elements(ns + "category")) b.AddCategory(ElementText.Attribute(category, "term") ?? ElementText.Attribute(category, "label"));
         foreach (var subject in entry.Elements(Dc + "subject")) b.AddCategory(ElementText.Of(subject));
         AddEnclosures(links, b, documentUrl);
-        var itemBase = explicitBase ? entryBase : b.Link is { } link1 ? new Uri(link1) : documentUrl;
+        var itemBase = XmlBase.OfItem(entry, b.Link, documentUrl);
         b.Summary = Html(entry.Element(ns + "summary"), itemBase, documentUrl);
         var content = entry.Element(ns + "content");
         b.Content = content?.Attribute("src") is null ? Html(content, itemBase, documentUrl) : null; // out-of-line content is not fetched

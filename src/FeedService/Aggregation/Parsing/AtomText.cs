@@ -1,5 +1,6 @@
 using System.Text;
 using System.Xml.Linq;
+using FeedService.Content;
 
 namespace FeedService.Aggregation.Parsing;
 
@@ -29,7 +30,7 @@ internal static class AtomText
             Kind.Base64 => DecodeBase64(ElementText.ConcatenateText(element)),
             _ => element.HasElements
                 ? MarkupWriter.Write(element.Nodes(), escapeText, resolveAgainst)
-                : escapeText ? MarkupWriter.Escape(ElementText.ConcatenateText(element), inAttribute: false) : ElementText.ConcatenateText(element),
+                : escapeText ? HtmlEscape.Text(ElementText.ConcatenateText(element)) : ElementText.ConcatenateText(element),
         };
         return ElementText.NullIfEmpty(value);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using FeedService.Content;
 
 namespace FeedService.Aggregation.Parsing;
 
@@ -29,7 +30,7 @@ internal static partial class HtmlUrls
             var value = match.Groups["value"].Value;
             if (!FeedUrls.TryResolve(WebUtility.HtmlDecode(value), baseUri, out var absolute)) return match.Value;
             var quote = match.Groups["quote"].Value;
-            return $"{match.Groups["name"].Value}={quote}{MarkupWriter.Escape(absolute.AbsoluteUri, inAttribute: true)}{quote}";
+            return $"{match.Groups["name"].Value}={quote}{HtmlEscape.Attribute(absolute.AbsoluteUri)}{quote}";
         });
 
     [GeneratedRegex("""(?<=<[a-zA-Z][^<>]*\s)(?<name>href|src)\s*=\s*(?<quote>["'])(?<value>[^"'<>]*)\k<quote>""", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 200)]

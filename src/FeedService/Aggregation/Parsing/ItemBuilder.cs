@@ -21,6 +21,21 @@ internal sealed class ItemBuilder(int number, ProblemLog problems)
 
     public bool HasAuthors => authors.Count > 0;
 
+    /// <summary>
+    /// Reads each of <paramref name="items"/> on its own, numbered from 1: one that throws is reported and skipped, the
+    /// others are kept, so one bad item never loses the feed.
+    /// </summary>
+    public static List<ParsedItem> ReadEach<T>(IReadOnlyList<T> items, ProblemLog problems, Func<T, ItemBuilder, ParsedItem> read)
+    {
+        var parsed = new List<ParsedItem>(items.Count);
+        for (var k = 0; k < items.Count; k++)
+        {
+            try { parsed.Add(read(items[k], new ItemBuilder(k + 1, problems))); }
+            catch (Exception e) when (e is not OutOfMemoryException) { problems.AddForItem(k + 1, $"skipped: {e.Message}"); }
+        }
+        return parsed;
+    }
+
     public void Report(string problem) => problems.AddForItem(Number, problem);
 
     /// <summary>Null when absent; null and a problem when present but unreadable.</summary>

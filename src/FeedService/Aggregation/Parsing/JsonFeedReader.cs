@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FeedService.Content;
 
 namespace FeedService.Aggregation.Parsing;
 
@@ -80,7 +81,7 @@ internal static class JsonFeedReader
         if (item.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array)
             foreach (var tag in tags.EnumerateArray()) if (tag.ValueKind == JsonValueKind.String) b.AddCategory(tag.GetString());
         b.Summary = String(item, "summary");
-        b.Content = String(item, "content_html") ?? (String(item, "content_text") is { } text ? MarkupWriter.Escape(text, inAttribute: false) : null);
+        b.Content = String(item, "content_html") ?? (String(item, "content_text") is { } text ? HtmlEscape.Text(text) : null);
         if (item.TryGetProperty("attachments", out var attachments) && attachments.ValueKind == JsonValueKind.Array)
         {
             foreach (var attachment in attachments.EnumerateArray())

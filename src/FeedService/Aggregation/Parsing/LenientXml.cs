@@ -154,9 +154,6 @@ internal static class LenientXml
     /// <summary>The open elements, with the namespace prefixes each one declares.</summary>
     private sealed class TreeBuilder
     {
-        // Deeper nesting is flattened into the deepest element: no feed needs more, and the tree stays cheap to walk.
-        private const int MaxDepth = 256;
-
         private readonly List<(string Name, XElement Element, Dictionary<string, XNamespace> Prefixes)> open = [];
 
         public XDocument Document { get; } = new();
@@ -173,7 +170,8 @@ internal static class LenientXml
 
         public void Open(string name, List<KeyValuePair<string, string>> attributes, bool selfClosing)
         {
-            if (open.Count >= MaxDepth) return;
+            // Deeper nesting is flattened into the deepest element, as SafeXml does for a well-formed document.
+            if (open.Count >= SafeXml.MaxDepth) return;
             var prefixes = new Dictionary<string, XNamespace>(StringComparer.Ordinal);
             foreach (var (attributeName, value) in attributes)
             {

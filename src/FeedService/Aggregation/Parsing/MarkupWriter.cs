@@ -1,5 +1,6 @@
 using System.Text;
 using System.Xml.Linq;
+using FeedService.Content;
 
 namespace FeedService.Aggregation.Parsing;
 
@@ -30,7 +31,7 @@ internal static class MarkupWriter
         switch (node)
         {
             case XCData cdata: output.Append(cdata.Value); break;
-            case XText text: output.Append(escapeText ? Escape(text.Value, inAttribute: false) : text.Value); break;
+            case XText text: output.Append(escapeText ? HtmlEscape.Text(text.Value) : text.Value); break;
             case XElement element when depth < MaxDepth: WriteElement(element, output, resolveAgainst, depth + 1); break;
         }
     }
@@ -45,31 +46,12 @@ internal static class MarkupWriter
             var value = attribute.Value;
             if (resolveAgainst is not null && IsUrlAttribute(attribute.Name.LocalName) && FeedUrls.TryResolve(value, resolveAgainst, out var absolute))
                 value = absolute.AbsoluteUri;
-            output.Append(' ').Append(attribute.Name.LocalName).Append("=\"").Append(Escape(value, inAttribute: true)).Append('"');
+            output.Append(' ').Append(attribute.Name.LocalName).Append("=\"").Append(HtmlEscape.Attribute(value)).Append('"');
         }
         output.Append('>');
         if (VoidElements.Contains(name) && !element.Nodes().Any()) return;
         foreach (var child in element.Nodes()) WriteNode(child, output, escapeText: true, resolveAgainst, depth);
         output.Append("</").Append(name).Append('>');
-    }
-
-    /// <summary>Minimal HTML escaping: only what would change the meaning (non-ASCII text stays as it is).</summary>
-    public static string Escape(string text, bool inAttribute)
-    {
-        if (text.AsSpan().IndexOfAny(inAttribute ? "&<>\"" : "&<>") < 0) return text;
-        var output = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '&': output.Append("&amp;"); break;
-                case '<': output.Append("&lt;"); break;
-                case '>': output.Append("&gt;"); break;
-                case '"' when inAttribute: output.Append("&quot;"); break;
-                default: output.Append(c); break;
-            }
-        }
-        return output.ToString();
     }
 
     internal static bool IsUrlAttribute(string name) => name is "href" or "src";

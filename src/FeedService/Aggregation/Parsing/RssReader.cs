@@ -19,12 +19,7 @@ internal static class RssReader
         var channel = rss.First(root, "channel") ?? root;
         var channelLinks = ChannelAtomLinks(channel, rss);
         var items = rss.All(channel, "item").Concat(channel == root ? [] : rss.All(root, "item")).ToList();
-        var parsed = new List<ParsedItem>(items.Count);
-        for (var k = 0; k < items.Count; k++)
-        {
-            try { parsed.Add(ReadItem(items[k], new ItemBuilder(k + 1, problems), rss, documentUrl)); }
-            catch (Exception e) when (e is not OutOfMemoryException) { problems.AddForItem(k + 1, $"skipped: {e.Message}"); }
-        }
+        var parsed = ItemBuilder.ReadEach(items, problems, (item, b) => ReadItem(item, b, rss, documentUrl));
         return new ParsedFeed(
             format,
             rss.Text(channel, "title") ?? RssElements.Extension(channel, Dc + "title"),
@@ -39,7 +34,6 @@ internal static class RssReader
 
     private static ParsedItem ReadItem(XElement item, ItemBuilder b, RssElements rss, Uri documentUrl)
     {
-        var (itemBase, explicitBase) = XmlBase.Of(item, documentUrl);
         b.Title = rss.Text(item, "title") ?? RssElements.Extension(item, Dc + "title");
         b.Link = ItemLink(item, b, rss, documentUrl);
         var guid = rss.First(item, "guid");
@@ -52,7 +46,7 @@ internal static class RssReader
         b.Summary = rss.Text(item, "description") ?? RssElements.Extension(item, Dc + "description");
         b.Content = Content(item);
         AddEnclosures(item, b, rss, documentUrl);
-        return b.Build(explicitBase ? itemBase : ToUri(b.Link) ?? documentUrl);
+        return b.Build(XmlBase.OfItem(item, b.Link, documentUrl));
     }
 
     /// <summary>Links with a rel (atom:link, or Atom-style links written without the namespace): where hub and self are.</summary>
@@ -129,8 +123,6 @@ internal static class RssReader
         if (string.Equals(ElementText.Attribute(guid, "isPermaLink"), "false", StringComparison.OrdinalIgnoreCase)) return null;
         return Uri.TryCreate(id, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri.AbsoluteUri : null;
     }
-
-    private static Uri? ToUri(string? absolute) => absolute is null ? null : new Uri(absolute);
 
     internal static TimeSpan? Ttl(string? raw, ProblemLog problems)
     {

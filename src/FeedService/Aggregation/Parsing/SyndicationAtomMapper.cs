@@ -1,5 +1,6 @@
 using System.ServiceModel.Syndication;
 using System.Xml.Linq;
+using FeedService.Content;
 
 namespace FeedService.Aggregation.Parsing;
 
@@ -10,15 +11,8 @@ internal static class SyndicationAtomMapper
 
     public static ParsedFeed? Map(SyndicationFeed feed, XElement root, Uri documentUrl, ProblemLog problems)
     {
-        var elements = root.Elements(Atom + "entry").ToList();
-        var items = feed.Items.ToList();
-        if (elements.Count != items.Count) return null; // cannot pair entries with their elements: let the tree reader do it
-        var parsed = new List<ParsedItem>(items.Count);
-        for (var k = 0; k < items.Count; k++)
-        {
-            try { parsed.Add(MapEntry(items[k], elements[k], new ItemBuilder(k + 1, problems), documentUrl)); }
-            catch (Exception e) when (e is not OutOfMemoryException) { problems.AddForItem(k + 1, $"skipped: {e.Message}"); }
-        }
+        if (SyndicationReader.Paired(feed, root.Elements(Atom + "entry")) is not { } entries) return null;
+        var parsed = ItemBuilder.ReadEach(entries, problems, (entry, b) => MapEntry(entry.Item, entry.Element, b, documentUrl));
         var alternate = SyndicationLinks.WithRel(feed.Links, "alternate").FirstOrDefault();
         return new ParsedFeed(
             FeedFormats.Atom10,
@@ -34,7 +28,6 @@ internal static class SyndicationAtomMapper
 
     private static ParsedItem MapEntry(SyndicationItem si, XElement entry, ItemBuilder b, Uri documentUrl)
     {
-        var (entryBase, explicitBase) = XmlBase.Of(entry, documentUrl);
         b.Id = AtomReader.Id(entry.Element(Atom + "id"), documentUrl) ?? ElementText.NullIfEmpty(si.Id);
         b.Title = Title(si.Title, entry.Element(Atom + "title"), documentUrl);
         var links = entry.Elements(Atom + "link").ToList();
@@ -50,7 +43,7 @@ internal static class SyndicationAtomMapper
         if (SyndicationLinks.WithRel(si.Links, "enclosure").Count() == AtomLinks.WithRel(links, "enclosure").Count())
             SyndicationLinks.AddEnclosures(b, si.Links, documentUrl);
         else AtomReader.AddEnclosures(links, b, documentUrl);
-        var itemBase = explicitBase ? entryBase : b.Link is { } link ? new Uri(link) : documentUrl;
+        var itemBase = XmlBase.OfItem(entry, b.Link, documentUrl);
         b.Summary = Html(si.Summary, entry.Element(Atom + "summary"), itemBase, documentUrl);
         b.Content = si.Content switch
         {
@@ -75,7 +68,7 @@ internal static class SyndicationAtomMapper
             return AtomReader.Html(element, itemBase, documentUrl);
         return content.Type switch
         {
-            "text" => ElementText.NullIfEmpty(MarkupWriter.Escape(content.Text, inAttribute: false)),
+            "text" => ElementText.NullIfEmpty(HtmlEscape.Text(content.Text)),
             "html" => SyndicationReader.Text(content),
             _ => AtomReader.Html(element, itemBase, documentUrl),
         };

@@ -59,6 +59,17 @@ internal static class SyndicationReader
         return true;
     }
 
+    /// <summary>
+    /// Each item the formatter read with the XML element it came from; null when the counts differ and they cannot be
+    /// paired (the mapper then gives up and the tree reader reads the feed).
+    /// </summary>
+    internal static List<(SyndicationItem Item, XElement Element)>? Paired(SyndicationFeed feed, IEnumerable<XElement> elements)
+    {
+        var items = feed.Items.ToList();
+        var elementList = elements.ToList();
+        return items.Count == elementList.Count ? [.. items.Zip(elementList)] : null;
+    }
+
     /// <summary>A date the hook read, or null when absent or unreadable (MinValue).</summary>
     internal static DateTimeOffset? Date(DateTimeOffset value) => value == DateTimeOffset.MinValue || value == default ? null : value.ToUniversalTime();
 

@@ -12,16 +12,8 @@ internal static class SyndicationRssMapper
     {
         var rss = new RssElements(root);
         var channel = root.Element("channel");
-        if (channel is null) return null;
-        var elements = channel.Elements("item").ToList();
-        var items = feed.Items.ToList();
-        if (elements.Count != items.Count) return null; // cannot pair items with their elements: let the tree reader do it
-        var parsed = new List<ParsedItem>(items.Count);
-        for (var k = 0; k < items.Count; k++)
-        {
-            try { parsed.Add(MapItem(items[k], elements[k], new ItemBuilder(k + 1, problems), rss, documentUrl)); }
-            catch (Exception e) when (e is not OutOfMemoryException) { problems.AddForItem(k + 1, $"skipped: {e.Message}"); }
-        }
+        if (channel is null || SyndicationReader.Paired(feed, channel.Elements("item")) is not { } items) return null;
+        var parsed = ItemBuilder.ReadEach(items, problems, (item, b) => MapItem(item.Item, item.Element, b, rss, documentUrl));
         var channelLinks = RssReader.ChannelAtomLinks(channel, rss);
         return new ParsedFeed(
             FeedFormats.Rss20,
@@ -37,7 +29,6 @@ internal static class SyndicationRssMapper
 
     private static ParsedItem MapItem(SyndicationItem si, XElement item, ItemBuilder b, RssElements rss, Uri documentUrl)
     {
-        var (itemBase, explicitBase) = XmlBase.Of(item, documentUrl);
         b.Title = Flattened(rss.First(item, "title")) ?? SyndicationReader.Text(si.Title) ?? RssElements.Extension(item, Dc + "title");
         b.Id = Flattened(rss.First(item, "guid")) ?? ElementText.NullIfEmpty(si.Id);
         b.Link = ItemLink(si, item, b, rss, documentUrl) ?? RssReader.PermalinkGuid(rss.First(item, "guid"), b.Id);
@@ -60,7 +51,7 @@ internal static class SyndicationRssMapper
         if (SyndicationLinks.WithRel(si.Links, "enclosure").Count() == RssReader.EnclosureElements(item, rss).Count())
             SyndicationLinks.AddEnclosures(b, si.Links, documentUrl);
         else RssReader.AddEnclosures(item, b, rss, documentUrl); // some URL arrived empty: the tree reader reports it
-        return b.Build(explicitBase ? itemBase : b.Link is { } link ? new Uri(link) : documentUrl);
+        return b.Build(XmlBase.OfItem(item, b.Link, documentUrl));
     }
 
     /// <summary>The formatter puts &lt;description&gt; in Content (it has no place for content:encoded).</summary>

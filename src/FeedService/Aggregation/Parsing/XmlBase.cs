@@ -23,4 +23,14 @@ internal static class XmlBase
         }
         return (current, isExplicit);
     }
+
+    /// <summary>
+    /// What relative URLs in an item's HTML resolve against: the xml:base in scope of the item when there is one, else its
+    /// <paramref name="link"/> (absolute, when there is one), else the document URL.
+    /// </summary>
+    public static Uri OfItem(XElement item, string? link, Uri documentUrl)
+    {
+        var (itemBase, isExplicit) = Of(item, documentUrl);
+        return isExplicit ? itemBase : link is not null ? new Uri(link) : documentUrl;
+    }
 }

@@ -17,7 +17,7 @@ public static class AssetsApi
     private static IResult Stylesheet(HttpContext context)
     {
         SecurityHeaders.Common(context.Response);
-        return CachedBody.Result(context, SiteStylesheet.Bytes, "text/css; charset=utf-8", CacheControl);
+        return CachedBody.Result(context, SiteAssets.Stylesheet.Bytes, SiteAssets.Stylesheet.ContentType, CacheControl);
     }
 
     private static IResult FeedXsl(HttpContext context)
@@ -31,6 +31,6 @@ public static class AssetsApi
         SecurityHeaders.Common(context.Response);
         // An SVG opened on its own is a document: it may run nothing and load nothing.
         context.Response.Headers.ContentSecurityPolicy = "default-src 'none'";
-        return CachedBody.Result(context, SiteIcon.Bytes, "image/svg+xml", CacheControl);
+        return CachedBody.Result(context, SiteAssets.Icon.Bytes, SiteAssets.Icon.ContentType, CacheControl);
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
+using FeedService.Content;
 
 namespace FeedService.Serving.Pages;
 
@@ -28,24 +28,7 @@ public static class Html
     /// Escapes &amp; &lt; &gt; " and ' (enough for text and for quoted attribute values) and nothing else, so URLs and
     /// media types stay as written: feed autodiscovery code that looks for type="application/rss+xml" finds it.
     /// </summary>
-    public static string Encode(string? text)
-    {
-        if (string.IsNullOrEmpty(text) || text.AsSpan().IndexOfAny("&<>\"'") < 0) return text ?? "";
-        var result = new StringBuilder(text.Length + 16);
-        foreach (var ch in text)
-        {
-            switch (ch)
-            {
-                case '&': result.Append("&amp;"); break;
-                case '<': result.Append("&lt;"); break;
-                case '>': result.Append("&gt;"); break;
-                case '"': result.Append("&quot;"); break;
-                case '\'': result.Append("&#39;"); break;
-                default: result.Append(ch); break;
-            }
-        }
-        return result.ToString();
-    }
+    public static string Encode(string? text) => HtmlEscape.Anywhere(text ?? "");
 
     public static Markup Join(IEnumerable<Markup> parts) => new(string.Concat(parts.Select(p => p.Value)));
 

@@ -18,8 +18,8 @@ public static class PageLayout
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{head.Title}</title>
         {Optional(head.Description, d => Html.Of($"""<meta name="description" content="{d}">{Html.NewLine}"""))}<meta name="generator" content="FeedService">
-        <link rel="stylesheet" href="{SiteStylesheet.Url(site)}">
-        <link rel="icon" href="{SiteIcon.Url(site)}" type="image/svg+xml">
+        <link rel="stylesheet" href="{SiteAssets.Stylesheet.Url(site)}">
+        <link rel="icon" href="{SiteAssets.Icon.Url(site)}" type="image/svg+xml">
         {Optional(head.Canonical, u => Html.Of($"""<link rel="canonical" href="{u}">{Html.NewLine}"""))}{Optional(head.Prev, u => Html.Of($"""<link rel="prev" href="{u}">{Html.NewLine}"""))}{Optional(head.Next, u => Html.Of($"""<link rel="next" href="{u}">{Html.NewLine}"""))}{FeedLinks.Autodiscovery(head.Feeds)}</head>
         <body>
         <header class="site-header"><a class="site-title" href="{site.Url("")}">{site.Title}</a></header>

@@ -20,21 +20,22 @@ public sealed class HubLogStore(Db db)
         await tx.CommitAsync(ct);
     }
 
-    private const string SelectDeliveries = """
-        SELECT id AS Id, topic AS Topic, callback AS Callback, attempt AS Attempt, status_code AS StatusCode, outcome AS Outcome,
-               error AS Error, duration_ms AS DurationMs, at AS At
-        FROM websub_hub_deliveries
-        WHERE (@Topic IS NULL OR topic = @Topic)
-        ORDER BY id DESC
-        LIMIT @Limit
+    // The columns of every history row (HubLogEntry), and the one way both histories are read: newest first, of one
+    // @Topic or (null) of all, at most @Limit rows.
+    private const string EntryColumns = """
+        id AS Id, topic AS Topic, callback AS Callback, outcome AS Outcome, status_code AS StatusCode, error AS Error, at AS At
+        """;
+
+    private const string NewestFirst = "WHERE (@Topic IS NULL OR topic = @Topic) ORDER BY id DESC LIMIT @Limit";
+
+    private const string SelectDeliveries = $"""
+        SELECT {EntryColumns}, attempt AS Attempt, duration_ms AS DurationMs
+        FROM websub_hub_deliveries {NewestFirst}
         """;
 
     /// <summary>The most recent delivery attempts, newest first.</summary>
-    public async Task<List<DeliveryEntry>> RecentDeliveriesAsync(string? topic, int limit, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<DeliveryEntry>(new CommandDefinition(SelectDeliveries, new { Topic = topic, Limit = limit }, cancellationToken: ct))).AsList();
-    }
+    public Task<List<DeliveryEntry>> RecentDeliveriesAsync(string? topic, int limit, CancellationToken ct = default) =>
+        RecentAsync<DeliveryEntry>(SelectDeliveries, topic, limit, ct);
 
     private const string InsertVerification = """
         INSERT INTO websub_hub_verifications (mode, topic, callback, lease_seconds, outcome, status_code, error, at)
@@ -47,20 +48,20 @@ public sealed class HubLogStore(Db db)
         await c.ExecuteAsync(new CommandDefinition(InsertVerification, entry, cancellationToken: ct));
     }
 
-    private const string SelectVerifications = """
-        SELECT id AS Id, mode AS Mode, topic AS Topic, callback AS Callback, lease_seconds AS LeaseSeconds, outcome AS Outcome,
-               status_code AS StatusCode, error AS Error, at AS At
-        FROM websub_hub_verifications
-        WHERE (@Topic IS NULL OR topic = @Topic)
-        ORDER BY id DESC
-        LIMIT @Limit
+    private const string SelectVerifications = $"""
+        SELECT {EntryColumns}, mode AS Mode, lease_seconds AS LeaseSeconds
+        FROM websub_hub_verifications {NewestFirst}
         """;
 
     /// <summary>The most recent verifications, newest first.</summary>
-    public async Task<List<VerificationEntry>> RecentVerificationsAsync(string? topic, int limit, CancellationToken ct = default)
+    public Task<List<VerificationEntry>> RecentVerificationsAsync(string? topic, int limit, CancellationToken ct = default) =>
+        RecentAsync<VerificationEntry>(SelectVerifications, topic, limit, ct);
+
+    /// <summary>Runs either history's read (<see cref="NewestFirst"/>).</summary>
+    private async Task<List<T>> RecentAsync<T>(string sql, string? topic, int limit, CancellationToken ct) where T : HubLogEntry
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<VerificationEntry>(new CommandDefinition(SelectVerifications, new { Topic = topic, Limit = limit }, cancellationToken: ct))).AsList();
+        return (await c.QueryAsync<T>(new CommandDefinition(sql, new { Topic = topic, Limit = limit }, cancellationToken: ct))).AsList();
     }
 
     // Both histories keep what is newer than @Before, and at most @Keep rows: the row @Keep places below the newest and

@@ -31,6 +31,18 @@ public sealed class ActiveSubscriber
     public string? Secret { get; init; }
 }
 
+/// <summary>What every row of the hub's history has, delivery or verification (<see cref="HubLogStore"/>).</summary>
+public abstract class HubLogEntry
+{
+    public long Id { get; init; }
+    public string Topic { get; init; } = "";
+    public string Callback { get; init; } = "";
+    public string Outcome { get; init; } = "";
+    public int? StatusCode { get; init; }
+    public string? Error { get; init; }
+    public DateTimeOffset At { get; init; }
+}
+
 public static class DeliveryOutcomes
 {
     public const string Delivered = "delivered";
@@ -49,17 +61,10 @@ public static class DeliveryOutcomes
 }
 
 /// <summary>One delivery attempt, as recorded.</summary>
-public sealed class DeliveryEntry
+public sealed class DeliveryEntry : HubLogEntry
 {
-    public long Id { get; init; }
-    public string Topic { get; init; } = "";
-    public string Callback { get; init; } = "";
     public int Attempt { get; init; }
-    public int? StatusCode { get; init; }
-    public string Outcome { get; init; } = "";
-    public string? Error { get; init; }
     public double DurationMs { get; init; }
-    public DateTimeOffset At { get; init; }
 }
 
 public static class VerificationOutcomes
@@ -74,15 +79,8 @@ public static class VerificationOutcomes
 }
 
 /// <summary>One verification of intent, as recorded.</summary>
-public sealed class VerificationEntry
+public sealed class VerificationEntry : HubLogEntry
 {
-    public long Id { get; init; }
     public string Mode { get; init; } = "";
-    public string Topic { get; init; } = "";
-    public string Callback { get; init; } = "";
     public int? LeaseSeconds { get; init; }
-    public string Outcome { get; init; } = "";
-    public int? StatusCode { get; init; }
-    public string? Error { get; init; }
-    public DateTimeOffset At { get; init; }
 }

@@ -11,7 +11,8 @@ namespace FeedService.WebSub.Hub;
 /// removes the subscription; an unverified first subscribe leaves nothing, an unverified renewal leaves the existing
 /// subscription as it was. Requests for the same subscription are verified in the order they came.
 /// </summary>
-public sealed class IntentVerifier : IDisposable
+public sealed class IntentVerifier([FromKeyedServices(HubHttp.ClientKey)] HttpClient http, SubscriptionStore subscriptions, HubLogStore history,
+    HubWork work, IOptions<WebSubOptions> options, TimeProvider clock, ILogger<IntentVerifier> logger) : IDisposable
 {
     /// <summary>Verifications in flight at once.</summary>
     private const int Concurrency = 16;
@@ -22,34 +23,15 @@ public sealed class IntentVerifier : IDisposable
     /// <summary>Longest answer read: the challenge is short, anything this long is not it.</summary>
     private const int MaxEchoBytes = 1024;
 
-    private readonly HttpClient _http;
-    private readonly SubscriptionStore _subscriptions;
-    private readonly HubLogStore _history;
-    private readonly HubWork _work;
-    private readonly WebSubOptions _options;
-    private readonly TimeProvider _clock;
-    private readonly ILogger<IntentVerifier> _logger;
     private readonly SemaphoreSlim _slots = new(Concurrency);
     private readonly Lock _lock = new();
     private readonly Dictionary<(string, string), Task> _tails = [];
     private int _waiting;
 
-    public IntentVerifier([FromKeyedServices(HubHttp.ClientKey)] HttpClient http, SubscriptionStore subscriptions, HubLogStore history,
-        HubWork work, IOptions<WebSubOptions> options, TimeProvider clock, ILogger<IntentVerifier> logger)
-    {
-        _http = http;
-        _subscriptions = subscriptions;
-        _history = history;
-        _work = work;
-        _options = options.Value;
-        _clock = clock;
-        _logger = logger;
-    }
-
     /// <summary>Queues the verification; false when too many are waiting (or the service is stopping).</summary>
     public bool TryQueue(IntentRequest request)
     {
-        if (_work.Stopping.IsCancellationRequested) return false;
+        if (work.Stopping.IsCancellationRequested) return false;
         if (Interlocked.Increment(ref _waiting) > MaxWaiting)
         {
             Interlocked.Decrement(ref _waiting);
@@ -61,11 +43,11 @@ public sealed class IntentVerifier : IDisposable
         {
             var previous = _tails.GetValueOrDefault(key) ?? Task.CompletedTask;
             // After the previous request for this subscription, on the thread pool (never under this lock).
-            next = previous.ContinueWith(_ => VerifyAsync(request, _work.Stopping), CancellationToken.None,
+            next = previous.ContinueWith(_ => VerifyAsync(request, work.Stopping), CancellationToken.None,
                 TaskContinuationOptions.DenyChildAttach, TaskScheduler.Default).Unwrap();
             _tails[key] = next;
         }
-        _work.Track($"verify {request.ModeName} {request.Callback}", next.ContinueWith(done =>
+        work.Track($"verify {request.ModeName} {request.Callback}", next.ContinueWith(done =>
         {
             Interlocked.Decrement(ref _waiting);
             lock (_lock)
@@ -87,17 +69,17 @@ public sealed class IntentVerifier : IDisposable
         try
         {
             var (outcome, status, error) = await AskAsync(request, ct);
-            var now = _clock.GetUtcNow();
+            var now = clock.GetUtcNow();
             var callback = request.Callback.AbsoluteUri;
             var verified = outcome == VerificationOutcomes.Verified;
             if (request.Mode == HubMode.Subscribe && verified)
-                await _subscriptions.ActivateAsync(request.Topic, callback, request.Secret, request.LeaseSeconds, now, ct);
+                await subscriptions.ActivateAsync(request.Topic, callback, request.Secret, request.LeaseSeconds, now, ct);
             else if (request.Mode == HubMode.Subscribe)
-                await _subscriptions.RemovePendingAsync(request.Topic, callback, ct);
+                await subscriptions.RemovePendingAsync(request.Topic, callback, ct);
             else if (verified)
-                await _subscriptions.RemoveAsync(request.Topic, callback, ct);
+                await subscriptions.RemoveAsync(request.Topic, callback, ct);
 
-            await _history.AddVerificationAsync(new VerificationEntry
+            await history.AddVerificationAsync(new VerificationEntry
             {
                 Mode = request.ModeName,
                 Topic = request.Topic,
@@ -109,10 +91,10 @@ public sealed class IntentVerifier : IDisposable
                 At = now,
             }, ct);
             if (verified)
-                _logger.LogInformation("Verified {Mode} of {Callback} to {Topic} (lease {LeaseSeconds} s)", request.ModeName, callback, request.Topic,
+                logger.LogInformation("Verified {Mode} of {Callback} to {Topic} (lease {LeaseSeconds} s)", request.ModeName, callback, request.Topic,
                     request.Mode == HubMode.Subscribe ? request.LeaseSeconds : 0);
             else
-                _logger.LogInformation("Verification of {Mode} of {Callback} to {Topic} {Outcome}: {Error}", request.ModeName, callback, request.Topic, outcome, error);
+                logger.LogInformation("Verification of {Mode} of {Callback} to {Topic} {Outcome}: {Error}", request.ModeName, callback, request.Topic, outcome, error);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -122,7 +104,7 @@ public sealed class IntentVerifier : IDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            _logger.LogError(e, "Verifying {Mode} of {Callback} to {Topic} failed", request.ModeName, request.Callback, request.Topic);
+            logger.LogError(e, "Verifying {Mode} of {Callback} to {Topic} failed", request.ModeName, request.Callback, request.Topic);
         }
         finally
         {
@@ -136,7 +118,7 @@ public sealed class IntentVerifier : IDisposable
         var url = VerificationUrl(request, challenge);
         try
         {
-            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
             var status = (int)response.StatusCode;
             if (status is < 200 or >= 300) return (VerificationOutcomes.Refused, status, $"HTTP {status} {response.ReasonPhrase}".TrimEnd());
             var echo = await ReadAtMostAsync(response.Content, MaxEchoBytes, ct);
@@ -147,7 +129,7 @@ public sealed class IntentVerifier : IDisposable
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {
             ct.ThrowIfCancellationRequested();
-            return (VerificationOutcomes.Failed, null, HubHttp.Describe(e, url, e is OperationCanceledException, _options.RequestTimeoutSeconds));
+            return (VerificationOutcomes.Failed, null, HubHttp.Describe(e, url, e is OperationCanceledException, options.Value.RequestTimeoutSeconds));
         }
     }
 

@@ -1,17 +1,18 @@
 using System.Text;
-using FeedService.Site;
 
 namespace FeedService.Serving.Pages;
 
-/// <summary>
-/// The one stylesheet of the pages: small, system fonts, one readable column that fits a phone, light and dark.
-/// Pages link it with its tag in the query, so a new version is fetched at once after a deploy.
-/// </summary>
-public static class SiteStylesheet
+/// <summary>The files under /assets that every page links to.</summary>
+public static class SiteAssets
 {
-    public const string Path = "assets/site.css";
+    /// <summary>The pages' icon (the feed symbol), so browsers do not ask for a /favicon.ico that is not there.</summary>
+    public static readonly SiteAsset Icon = new("assets/icon.svg", "image/svg+xml", Encoding.UTF8.GetBytes("""
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#e8710a"/><circle cx="4.5" cy="11.5" r="1.6" fill="#fff"/><path d="M3 7a6 6 0 0 1 6 6h-2a4 4 0 0 0-4-4zm0-4a10 10 0 0 1 10 10h-2a8 8 0 0 0-8-8z" fill="#fff"/></svg>
 
-    public static readonly byte[] Bytes = Encoding.UTF8.GetBytes("""
+        """));
+
+    /// <summary>The one stylesheet of the pages: small, system fonts, one readable column that fits a phone, light and dark.</summary>
+    public static readonly SiteAsset Stylesheet = new("assets/site.css", "text/css; charset=utf-8", Encoding.UTF8.GetBytes("""
         :root {
           color-scheme: light dark;
           --text: #1d1d1f; --muted: #5f6368; --background: #fdfdfc; --accent: #0b57d0; --rule: #dadce0; --panel: #f3f4f6;
@@ -65,10 +66,5 @@ public static class SiteStylesheet
           h2 { font-size: 1.2rem; }
         }
 
-        """);
-
-    /// <summary>The stylesheet's strong validator, also its version in the URL pages link.</summary>
-    public static readonly string Tag = CachedBody.TagOf(Bytes);
-
-    public static string Url(SiteOptions site) => site.Url($"{Path}?v={Tag[..12]}");
+        """));
 }
