@@ -133,6 +133,7 @@ public sealed class ArchiveTests : IAsyncLifetime
     public async Task Archive_pages_are_rendered_when_asked_for_and_served_compressed(string encoding)
     {
         // No archive files: the run publishes the pages and the server renders one on its first request.
+        await _app.WaitForFeedFolderAsync();
         Assert.False(Directory.Exists(Path.Combine(_app.FeedsFolder, "archive")));
         Assert.True(File.Exists(Path.Combine(_app.FeedsFolder, "hist.atom." + (encoding == "gzip" ? "gz" : "br"))));
 
@@ -197,6 +198,7 @@ public sealed class ArchiveTests : IAsyncLifetime
         await using var app = new FeedServiceApp(folder);
         await app.CreateClient().GetAsync("/healthz");
         await app.RegenerateAsync();
+        await app.WaitForFeedFolderAsync();
         Assert.False(Directory.Exists(Path.Combine(folder, "feeds", "archive")));
     }
 

@@ -8,6 +8,7 @@ namespace FeedService.Tests.Reliability;
 /// A process killed between a set's compressed copies and its document (copies first, document last) leaves copies
 /// newer than the document. The next start must write the set again even when the document's bytes are current
 /// (found by tests/reliability/crash.sh: a .gz that did not decode to its document after the restart's regeneration).
+/// feeds/ compares every file of a set with the stored document when it catches up at start-up.
 /// </summary>
 public sealed class TornSetTests
 {
@@ -21,6 +22,7 @@ public sealed class TornSetTests
             await first.CreateCategoryAsync("tech");
             await first.CreatePostAsync(new { title = "One", content = "<p>1</p>", categories = new[] { "tech" } });
             await first.WaitForFeedAsync("tech.rss", x => x.Contains("One", StringComparison.Ordinal));
+            await first.WaitForFeedFolderAsync();
         }
 
         var document = Path.Combine(folder, "feeds", "tech.rss");
@@ -34,6 +36,7 @@ public sealed class TornSetTests
         {
             _ = second.CreateClient();
             await second.RegenerateAsync();
+            await second.WaitForFeedFolderAsync();
         }
 
         Assert.Equal(bytes, await File.ReadAllBytesAsync(document));
@@ -51,6 +54,7 @@ public sealed class TornSetTests
             await first.CreateCategoryAsync("tech");
             await first.CreatePostAsync(new { title = "One", content = "<p>1</p>", categories = new[] { "tech" } });
             await first.WaitForFeedAsync("tech.rss", x => x.Contains("One", StringComparison.Ordinal));
+            await first.WaitForFeedFolderAsync();
         }
         var document = Path.Combine(folder, "feeds", "tech.rss");
         var times = new[] { "", ".gz", ".br" }.Select(suffix => File.GetLastWriteTimeUtc(document + suffix)).ToList();
@@ -59,6 +63,7 @@ public sealed class TornSetTests
         {
             _ = second.CreateClient();
             await second.RegenerateAsync();
+            await second.WaitForFeedFolderAsync();
         }
 
         Assert.Equal(times, new[] { "", ".gz", ".br" }.Select(suffix => File.GetLastWriteTimeUtc(document + suffix)).ToList());
