@@ -32,8 +32,12 @@ public sealed class DocumentStore(Db db, IServiceProvider services) : IDisposabl
     private volatile Dictionary<string, PublishedDocument>? _current;
     // Resolved at the first publication: listeners read the store, so they cannot be its constructor's arguments.
     private IDocumentListener[]? _listeners;
+    private long _generation;
 
     public PublishedDocument? Get(string name) => Current().GetValueOrDefault(name);
+
+    /// <summary>How many publications have changed the current documents; it moves before they become current.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
 
     public IReadOnlyCollection<PublishedDocument> All => Current().Values;
 
@@ -65,6 +69,7 @@ public sealed class DocumentStore(Db db, IServiceProvider services) : IDisposabl
             }
             foreach (var name in removed)
                 if (next.Remove(name)) changes.Add(new DocumentChange(name, null));
+            Interlocked.Increment(ref _generation);
             _current = next;
             _listeners ??= services.GetServices<IDocumentListener>().ToArray();
             foreach (var listener in _listeners) listener.DocumentsChanged(changes);

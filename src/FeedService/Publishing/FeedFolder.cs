@@ -24,6 +24,8 @@ public sealed class FeedFolder : BackgroundService, IDocumentListener
     private volatile string? _error;
     private int _writing;
     private volatile bool _caughtUp;
+    // The store's generation as of the last change it told us about: a newer one means a change is on its way here.
+    private long _toldGeneration;
 
     public FeedFolder(DocumentStore documents, ArchiveIndex firstRun, IOptions<FeedsOptions> options, IHostEnvironment env, ILogger<FeedFolder> logger)
     {
@@ -52,14 +54,18 @@ public sealed class FeedFolder : BackgroundService, IDocumentListener
     {
         get
         {
-            lock (_lock) return _caughtUp && _pending.Count == 0 && _writing == 0 && _error is null;
+            lock (_lock)
+                return _caughtUp && _pending.Count == 0 && _writing == 0 && _error is null && _toldGeneration == _documents.Generation;
         }
     }
 
     public void DocumentsChanged(IReadOnlyList<DocumentChange> changes)
     {
         lock (_lock)
+        {
             foreach (var change in changes) _pending.Add(change.Name);
+            _toldGeneration = _documents.Generation;
+        }
         _signal.Release();
     }
 
