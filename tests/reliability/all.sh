@@ -25,8 +25,11 @@ for s in "${scripts[@]}"; do
     bash "tests/reliability/$s.sh" $flag 2>&1 | tee "$WORK/$s.out"
     rc=${PIPESTATUS[0]}
     set -e
-    line=$(grep '^RESULT ' "$WORK/$s.out" | tr '\n' ' ' || true)
-    results+=("${line:-RESULT $s status=error (no RESULT line)} (exit $rc, $((SECONDS - started)) s)")
+    # A script may print several RESULT lines (powercut: one per run); each stays a line of its own.
+    mapfile -t lines < <(grep '^RESULT ' "$WORK/$s.out" || true)
+    (( ${#lines[@]} > 0 )) || lines=("RESULT $s status=error (no RESULT line)")
+    lines[-1]+=" (exit $rc, $((SECONDS - started)) s)"
+    results+=("${lines[@]}")
     [[ $rc -eq 0 ]] || failed+=("$s")
 done
 echo "[reliability] ---- summary"

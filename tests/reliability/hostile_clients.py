@@ -142,9 +142,15 @@ def round_trip():
         return
     created = json.loads(b)
     got = json.loads(app.call("GET", f"/api/posts/{created['id']}", key=None)[2])
-    for field in ("title", "summary", "content", "author"):
+    for field in ("title", "author"):
         count("fields_round_tripped")
         if got[field] != post[field]:
+            problems.append(f"post {field} came back as {got[field]!r}, sent {post[field]!r}")
+    # HTML is sanitized at the door and stored as the sanitizer writes it: entities may be spelled
+    # differently and characters XML 1.0 forbids are gone, but the text a reader sees is the same.
+    for field in ("summary", "content"):
+        count("fields_round_tripped")
+        if html.unescape(got[field]) != html.unescape(XML_ILLEGAL.sub("", post[field])):
             problems.append(f"post {field} came back as {got[field]!r}, sent {post[field]!r}")
     if got["link"] != created["link"]:
         problems.append(f"post link changed: {got['link']!r}")
