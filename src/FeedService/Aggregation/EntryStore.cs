@@ -38,9 +38,10 @@ public sealed class EntryStore(Db db, PostIds ids)
         WHERE id = @Id
         """;
 
-    private const string SelectHashes = """
+    // The keys go in as one JSON array: one statement whatever their number, where a list would be a parameter each.
+    private readonly string _selectHashes = $"""
         SELECT source_entry_key AS Key, source_content_hash AS Hash FROM posts
-        WHERE source_id = @SourceId AND source_entry_key IN (SELECT value FROM json_each(@Keys))
+        WHERE source_id = @SourceId AND source_entry_key IN (SELECT value FROM {db.Sql.JsonArrayValues("@Keys")})
         """;
 
     private sealed record Existing(long Id, string? Hash, DateTimeOffset UpdatedAt);
@@ -51,7 +52,7 @@ public sealed class EntryStore(Db db, PostIds ids)
     public async Task<Dictionary<string, string?>> StoredHashesAsync(long sourceId, IEnumerable<string> keys, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<StoredHash>(new CommandDefinition(SelectHashes,
+        var rows = await c.QueryAsync<StoredHash>(new CommandDefinition(_selectHashes,
             new { SourceId = sourceId, Keys = System.Text.Json.JsonSerializer.Serialize(keys) }, cancellationToken: ct));
         return rows.ToDictionary(r => r.Key, r => r.Hash, StringComparer.Ordinal);
     }

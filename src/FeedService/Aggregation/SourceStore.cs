@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Dapper;
 using FeedService.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace FeedService.Aggregation;
 
@@ -47,7 +46,7 @@ public sealed class SourceStore(Db db)
 
     private const string SelectDue = $"""
         SELECT {Columns} FROM sources s
-        WHERE s.enabled = 1 AND s.next_poll_at <= @Now
+        WHERE s.enabled = TRUE AND s.next_poll_at <= @Now
         ORDER BY s.next_poll_at, s.id
         LIMIT @Limit
         """;
@@ -62,7 +61,7 @@ public sealed class SourceStore(Db db)
 
     private const string Insert = """
         INSERT INTO sources (url, requested_url, poll_interval_seconds, enabled, next_poll_at, created_at, updated_at)
-        VALUES (@Url, @RequestedUrl, @PollIntervalSeconds, 1, @NextPollAt, @Now, @Now)
+        VALUES (@Url, @RequestedUrl, @PollIntervalSeconds, TRUE, @NextPollAt, @Now, @Now)
         RETURNING id
         """;
 
@@ -84,7 +83,7 @@ public sealed class SourceStore(Db db)
             await tx.CommitAsync(ct);
             return id;
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT: url is unique */)
+        catch (Exception e) when (SqlDialect.IsConstraintViolation(e) /* url is unique */)
         {
             return null;
         }
@@ -96,8 +95,8 @@ public sealed class SourceStore(Db db)
             etag = CASE WHEN @NewUrl IS NULL THEN etag END, last_modified = CASE WHEN @NewUrl IS NULL THEN last_modified END,
             poll_interval_seconds = @PollIntervalSeconds, enabled = @Enabled,
             disabled_reason = CASE WHEN @Enabled THEN NULL ELSE COALESCE(@DisabledReason, disabled_reason) END,
-            consecutive_failures = CASE WHEN @Enabled AND enabled = 0 THEN 0 ELSE consecutive_failures END,
-            next_poll_at = CASE WHEN (@Enabled AND enabled = 0) OR @NewUrl IS NOT NULL THEN @Now ELSE next_poll_at END,
+            consecutive_failures = CASE WHEN @Enabled AND enabled = FALSE THEN 0 ELSE consecutive_failures END,
+            next_poll_at = CASE WHEN (@Enabled AND enabled = FALSE) OR @NewUrl IS NOT NULL THEN @Now ELSE next_poll_at END,
             updated_at = @Now
         WHERE id = @Id
         """;
@@ -119,7 +118,7 @@ public sealed class SourceStore(Db db)
                 DisabledReason = enabled ? null : "disabled by the publisher", Now = now,
             }, tx, cancellationToken: ct));
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* the new URL is another source's */)
+        catch (Exception e) when (SqlDialect.IsConstraintViolation(e) /* the new URL is another source's */)
         {
             return false;
         }
@@ -146,7 +145,7 @@ public sealed class SourceStore(Db db)
             items_added = CASE WHEN @Succeeded THEN @ItemsAdded ELSE items_added END,
             items_updated = CASE WHEN @Succeeded THEN @ItemsUpdated ELSE items_updated END,
             consecutive_failures = CASE WHEN @Succeeded THEN 0 ELSE consecutive_failures + 1 END,
-            enabled = CASE WHEN @DisabledReason IS NULL THEN enabled ELSE 0 END,
+            enabled = CASE WHEN @DisabledReason IS NULL THEN enabled ELSE FALSE END,
             disabled_reason = COALESCE(@DisabledReason, disabled_reason),
             next_poll_at = @NextPollAt, updated_at = @FetchedAt
         WHERE id = @Id

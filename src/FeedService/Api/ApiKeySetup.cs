@@ -19,7 +19,7 @@ public static class ApiKeySetup
         {
             var configured = sp.GetRequiredService<IOptions<AuthOptions>>().Value.ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).ToList();
             if (configured.Count > 0) return new ApiKeys(configured);
-            var path = Path.Combine(Path.GetDirectoryName(sp.GetRequiredService<Db>().FilePath)!, "api-key");
+            var path = Path.Combine(sp.GetRequiredService<Db>().DataFolder, "api-key");
             if (!File.Exists(path))
             {
                 // Durably: a key file lost or emptied by a power cut would lock the publisher out (a new key, unknown to them).

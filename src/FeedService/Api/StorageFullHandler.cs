@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Data.Sqlite;
+using FeedService.Storage;
 
 namespace FeedService.Api;
 
@@ -11,7 +11,6 @@ namespace FeedService.Api;
 /// </summary>
 public sealed class StorageFullHandler(IProblemDetailsService problems, ILogger<StorageFullHandler> logger) : IExceptionHandler
 {
-    private const int SqliteFull = 13;        // SQLITE_FULL: "database or disk is full"
     private const int Enospc = 28;            // Linux errno, the HResult of .NET's IOException for it
     private const int WindowsDiskFull = unchecked((int)0x80070070);
     private const int WindowsHandleDiskFull = unchecked((int)0x80070027);
@@ -40,7 +39,7 @@ public sealed class StorageFullHandler(IProblemDetailsService problems, ILogger<
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is SqliteException { SqliteErrorCode: SqliteFull }) return true;
+            if (SqlDialect.IsDiskFull(e)) return true;
             if (e is IOException { HResult: Enospc or WindowsDiskFull or WindowsHandleDiskFull }) return true;
             if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsStorageFull)) return true;
         }

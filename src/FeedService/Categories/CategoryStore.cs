@@ -1,6 +1,5 @@
 using Dapper;
 using FeedService.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace FeedService.Categories;
 
@@ -39,7 +38,7 @@ public sealed class CategoryStore(Db db, TimeProvider clock)
             var args = new { Slug = slug, Name = name, Description = description, FeedId = $"urn:uuid:{Guid.NewGuid()}", Now = clock.GetUtcNow() };
             return await c.QuerySingleAsync<Category>(new CommandDefinition(Insert, args, cancellationToken: ct));
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
+        catch (Exception e) when (SqlDialect.IsConstraintViolation(e) /* the slug is taken */)
         {
             return null;
         }

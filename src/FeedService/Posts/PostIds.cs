@@ -14,8 +14,8 @@ public sealed class PostIds(Db db) : IDisposable
     public const int BlockSize = 32;
 
     // Rows written by other means (an import, a tool writing the file directly) are never overtaken either.
-    private const string Reserve = """
-        UPDATE id_blocks SET reserved_through = MAX(reserved_through, (SELECT COALESCE(MAX(id), 0) FROM posts)) + @Size
+    private readonly string _reserve = $"""
+        UPDATE id_blocks SET reserved_through = {db.Sql.Greatest}(reserved_through, (SELECT COALESCE(MAX(id), 0) FROM posts)) + @Size
         WHERE name = 'posts'
         RETURNING reserved_through
         """;
@@ -39,7 +39,7 @@ public sealed class PostIds(Db db) : IDisposable
                 // What is left of the current block is skipped: one reservation covers the whole request.
                 var size = Math.Max(BlockSize, count);
                 await using var c = await db.OpenSyncedAsync(ct);
-                _last = await c.ExecuteScalarAsync<long>(new CommandDefinition(Reserve, new { Size = size }, cancellationToken: ct));
+                _last = await c.ExecuteScalarAsync<long>(new CommandDefinition(_reserve, new { Size = size }, cancellationToken: ct));
                 _next = _last - size + 1;
             }
             for (var i = 0; i < count; i++) taken[i] = _next++;

@@ -82,8 +82,9 @@ public sealed class PostStore(Db db, TimeProvider clock)
     private const string Delete = "DELETE FROM posts WHERE id = @Id";
 
     private const string InsertTombstone = """
-        INSERT OR IGNORE INTO source_tombstones (source_id, entry_key, deleted_at)
+        INSERT INTO source_tombstones (source_id, entry_key, deleted_at)
         SELECT source_id, source_entry_key, @Now FROM posts WHERE id = @Id AND source_id IS NOT NULL
+        ON CONFLICT DO NOTHING
         """;
 
     /// <summary>

@@ -37,12 +37,20 @@ public sealed class FeedPagePosts(Db db)
         // Read row by row rather than through Dapper: the all feed's list is every visible post, read by every run.
         await using var command = c.CreateCommand();
         command.CommandText = categoryId is null ? SelectAllFingerprints : SelectCategoryFingerprints;
-        command.Parameters.AddWithValue("@Now", UtcTimeHandler.ToText(now));
-        if (categoryId is not null) command.Parameters.AddWithValue("@CategoryId", categoryId.Value);
+        Add(command, "Now", UtcTimeHandler.ToText(now));
+        if (categoryId is not null) Add(command, "CategoryId", categoryId.Value);
         var prints = new List<(long, string)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) prints.Add((reader.GetInt64(0), reader.GetString(1)));
         return prints;
+    }
+
+    private static void Add(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     private const string SelectByIds = """

@@ -6,7 +6,7 @@ namespace FeedService.Publishing;
 /// <summary>Site-wide values fixed once chosen: the id and birth date of the "all" feed.</summary>
 public sealed class SiteStore(Db db, TimeProvider clock)
 {
-    private const string InsertIfMissing = "INSERT OR IGNORE INTO site_settings (key, value) VALUES (@Key, @Value)";
+    private const string InsertIfMissing = "INSERT INTO site_settings (key, value) VALUES (@Key, @Value) ON CONFLICT DO NOTHING";
     private const string SelectValue = "SELECT value FROM site_settings WHERE key = @Key";
 
     public async Task<(string FeedId, DateTimeOffset CreatedAt)> AllFeedAsync(CancellationToken ct = default)

@@ -1,21 +1,41 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace FeedService.Storage;
 
-/// <summary>Opens SQLite connections with the pragmas every connection needs.</summary>
-public sealed class Db
+/// <summary>
+/// Opens database connections with the settings every connection needs, on the configured provider: SQLite (the
+/// embedded default) or PostgreSQL. The stores run the same SQL on both; what differs is in <see cref="Sql"/>.
+/// </summary>
+public sealed class Db : IDisposable
 {
-    private readonly string _connectionString;
-    private readonly string _pragmas;
+    private readonly string _sqliteConnectionString = "";
+    private readonly string _pragmas = "";
+    private readonly NpgsqlDataSource? _postgres;
 
     public Db(IOptions<StorageOptions> options, IHostEnvironment env)
     {
-        FilePath = Path.GetFullPath(Path.Combine(env.ContentRootPath, options.Value.DatabasePath));
+        var o = options.Value;
+        Provider = o.Provider;
+        Sql = SqlDialect.For(o.Provider);
+        if (o.Provider == StorageProvider.Postgres)
+        {
+            _postgres = NpgsqlDataSource.Create(o.ConnectionString!);
+            DataFolder = Path.GetFullPath(Path.Combine(env.ContentRootPath, "data"));
+            var builder = new NpgsqlConnectionStringBuilder(o.ConnectionString);
+            Description = $"PostgreSQL database {builder.Database} on {builder.Host}:{builder.Port}";
+            DurableFile.CreateDirectory(DataFolder);
+            return;
+        }
+        FilePath = Path.GetFullPath(Path.Combine(env.ContentRootPath, o.DatabasePath));
+        DataFolder = Path.GetDirectoryName(FilePath)!;
+        Description = $"SQLite database {FilePath}";
         // Synced up the tree: a database created in a folder that a power cut then forgets is a database lost.
-        DurableFile.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        var busyTimeoutMs = options.Value.BusyTimeoutMs;
-        _connectionString = new SqliteConnectionStringBuilder
+        DurableFile.CreateDirectory(DataFolder);
+        var busyTimeoutMs = o.BusyTimeoutMs;
+        _sqliteConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
@@ -25,16 +45,29 @@ public sealed class Db
         }.ToString();
         // busy_timeout makes a writer wait for another writer instead of failing with SQLITE_BUSY. In WAL mode, FULL syncs
         // the log at every commit (a 201 survives a power cut); NORMAL only at checkpoints (see StorageOptions.Synchronous).
-        var synchronous = options.Value.Synchronous == SynchronousMode.Normal ? "NORMAL" : "FULL";
+        var synchronous = o.Synchronous == SynchronousMode.Normal ? "NORMAL" : "FULL";
         _pragmas = FormattableString.Invariant($"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = {synchronous};");
     }
 
-    public string FilePath { get; }
+    public StorageProvider Provider { get; }
+
+    /// <summary>The few pieces of SQL that differ between the providers.</summary>
+    public SqlDialect Sql { get; }
+
+    /// <summary>The SQLite database file; null on PostgreSQL.</summary>
+    public string? FilePath { get; }
+
+    /// <summary>Where this node keeps its local files (data/api-key): the database's folder on SQLite, data/ on PostgreSQL.</summary>
+    public string DataFolder { get; }
+
+    /// <summary>Which database this is, for logs (never the password).</summary>
+    public string Description { get; }
 
     /// <summary>A connection for the rare synchronous caller (loading a cache once, under a lock).</summary>
-    public SqliteConnection Open()
+    public DbConnection Open()
     {
-        var connection = new SqliteConnection(_connectionString);
+        if (_postgres is not null) return _postgres.OpenConnection();
+        var connection = new SqliteConnection(_sqliteConnectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
         pragma.CommandText = _pragmas;
@@ -42,9 +75,10 @@ public sealed class Db
         return connection;
     }
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken ct = default)
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
-        var connection = new SqliteConnection(_connectionString);
+        if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
+        var connection = new SqliteConnection(_sqliteConnectionString);
         await connection.OpenAsync(ct);
         using var pragma = connection.CreateCommand();
         pragma.CommandText = _pragmas;
@@ -54,14 +88,20 @@ public sealed class Db
 
     /// <summary>
     /// A connection whose commits are synced to disk whatever FeedService:Storage:Synchronous says, for the few writes that
-    /// must survive a power cut even when the operator traded durability for speed (reserving ids).
+    /// must survive a power cut even when the operator traded durability for speed (reserving ids). PostgreSQL commits
+    /// are durable as they are (synchronous_commit is on unless the operator turned it off).
     /// </summary>
-    public async Task<SqliteConnection> OpenSyncedAsync(CancellationToken ct = default)
+    public async Task<DbConnection> OpenSyncedAsync(CancellationToken ct = default)
     {
         var connection = await OpenAsync(ct);
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = FULL";
-        await pragma.ExecuteNonQueryAsync(ct);
+        if (Provider == StorageProvider.Sqlite)
+        {
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = FULL";
+            await pragma.ExecuteNonQueryAsync(ct);
+        }
         return connection;
     }
+
+    public void Dispose() => _postgres?.Dispose();
 }

@@ -2,7 +2,10 @@ using Dapper;
 
 namespace FeedService.Storage;
 
-/// <summary>Applies the embedded Migrations/NNNN_name.sql scripts in order, each once, each in a transaction.</summary>
+/// <summary>
+/// Applies the provider's embedded Migrations/{Sqlite|Postgres}/NNNN_name.sql scripts in order, each once; all that are
+/// due run in one transaction, so a start that fails half-way leaves the schema as it found it.
+/// </summary>
 public sealed class Migrator(Db db, TimeProvider clock, ILogger<Migrator> logger)
 {
     private const string CreateTable = """
@@ -17,32 +20,45 @@ public sealed class Migrator(Db db, TimeProvider clock, ILogger<Migrator> logger
 
     private const string InsertApplied = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)";
 
+    // Two instances starting at once on one PostgreSQL database must not both apply a migration: the first holds this
+    // lock (for its transaction) while it migrates, the other waits and then finds nothing left to do.
+    private const long PostgresMigrationLock = 0x4665_6564_5365_7276; // "FeedServ"
+
     public async Task MigrateAsync(CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        // WAL is a property of the database file, so setting it once here covers every later connection. A new database
-        // switches to it through a rollback journal; EXTRA also syncs the folder once that journal is deleted, or a power
-        // cut could bring the journal back, roll the switch back, and orphan everything since in the WAL.
-        await connection.ExecuteAsync("PRAGMA synchronous = EXTRA");
-        await connection.ExecuteAsync("PRAGMA journal_mode = WAL");
-        await connection.ExecuteAsync(CreateTable);
-        var applied = (await connection.QueryAsync<long>(SelectApplied)).ToHashSet();
-
-        foreach (var (version, name, sql) in EmbeddedMigrations())
+        if (db.Provider == StorageProvider.Sqlite)
         {
-            if (applied.Contains(version)) continue;
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            await connection.ExecuteAsync(sql, transaction: tx);
-            await connection.ExecuteAsync(InsertApplied, new { Version = version, Name = name, AppliedAt = clock.GetUtcNow() }, tx);
+            // WAL is a property of the database file, so setting it once here covers every later connection. A new database
+            // switches to it through a rollback journal; EXTRA also syncs the folder once that journal is deleted, or a power
+            // cut could bring the journal back, roll the switch back, and orphan everything since in the WAL.
+            await connection.ExecuteAsync("PRAGMA synchronous = EXTRA");
+            await connection.ExecuteAsync("PRAGMA journal_mode = WAL");
+        }
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            if (db.Provider == StorageProvider.Postgres)
+            {
+                await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(@Key)", new { Key = PostgresMigrationLock }, tx);
+            }
+            await connection.ExecuteAsync(CreateTable, transaction: tx);
+            var applied = (await connection.QueryAsync<long>(SelectApplied, transaction: tx)).ToHashSet();
+            foreach (var (version, name, sql) in EmbeddedMigrations(db.Provider))
+            {
+                if (applied.Contains(version)) continue;
+                await connection.ExecuteAsync(sql, transaction: tx);
+                await connection.ExecuteAsync(InsertApplied, new { Version = version, Name = name, AppliedAt = clock.GetUtcNow() }, tx);
+                logger.LogInformation("Applied migration {Version} {Name}", version, name);
+            }
             await tx.CommitAsync(ct);
-            logger.LogInformation("Applied migration {Version} {Name}", version, name);
         }
     }
 
-    public static IEnumerable<(long Version, string Name, string Sql)> EmbeddedMigrations()
+    /// <summary>The provider's migrations (Migrations/Sqlite or Migrations/Postgres), in order of their numbers.</summary>
+    public static IEnumerable<(long Version, string Name, string Sql)> EmbeddedMigrations(StorageProvider provider = StorageProvider.Sqlite)
     {
         var assembly = typeof(Migrator).Assembly;
-        const string prefix = "FeedService.Storage.Migrations.";
+        var prefix = $"FeedService.Storage.Migrations.{provider}.";
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             var file = resource[prefix.Length..^".sql".Length];

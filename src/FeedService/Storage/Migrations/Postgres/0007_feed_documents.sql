@@ -1,0 +1,11 @@
+-- The current feed documents as the regenerator rendered them: the bytes, their gzip and brotli encodings and the
+-- validators. Serving and the WebSub hub read these (in memory), feeds/ is written from them, and a restart keeps each
+-- document's Last-Modified until its bytes change.
+CREATE TABLE feed_documents (
+    name TEXT PRIMARY KEY,            -- "tech.atom", "all.json"
+    body BYTEA NOT NULL,
+    gzip BYTEA NOT NULL,
+    brotli BYTEA NOT NULL,
+    etag TEXT NOT NULL,               -- strong, quoted, derived from body
+    last_modified TEXT NOT NULL       -- when body last changed
+);
