@@ -1,6 +1,6 @@
+using FeedService.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using FeedService.Storage;
 
 namespace FeedService.Api;
 
