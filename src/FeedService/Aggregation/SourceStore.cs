@@ -66,9 +66,9 @@ public sealed class SourceStore(Db db)
         """;
 
     // Also run by UpdateSettingsAsync, once it has removed the source's links.
-    private const string InsertLinks = """
+    private readonly string _insertLinks = $"""
         INSERT INTO source_categories (source_id, category_id)
-        SELECT @Id, id FROM categories WHERE slug IN @Values
+        SELECT @Id, id FROM categories WHERE slug {db.Sql.In("@Values")}
         """;
 
     /// <summary>Stores a new source, first due at <paramref name="nextPollAt"/>; null when a source with that URL exists.</summary>
@@ -79,7 +79,7 @@ public sealed class SourceStore(Db db)
         try
         {
             var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(Insert, new { Url = url, RequestedUrl = requestedUrl, PollIntervalSeconds = pollIntervalSeconds, Now = now, NextPollAt = nextPollAt }, tx, cancellationToken: ct));
-            await LinkTable.AddAsync(c, tx, InsertLinks, id, categories, ct);
+            await LinkTable.AddAsync(c, tx, _insertLinks, id, categories, ct);
             await tx.CommitAsync(ct);
             return id;
         }
@@ -124,7 +124,7 @@ public sealed class SourceStore(Db db)
         }
         if (changed == 0) return false;
         await c.ExecuteAsync(new CommandDefinition("DELETE FROM source_categories WHERE source_id = @Id", new { Id = id }, tx, cancellationToken: ct));
-        await LinkTable.AddAsync(c, tx, InsertLinks, id, categories, ct);
+        await LinkTable.AddAsync(c, tx, _insertLinks, id, categories, ct);
         await tx.CommitAsync(ct);
         return true;
     }
@@ -168,11 +168,11 @@ public sealed class SourceStore(Db db)
         await tx.CommitAsync(ct);
     }
 
-    private const string SelectCategories = """
+    private readonly string _selectCategories = $"""
         SELECT sc.source_id, c.slug FROM source_categories sc JOIN categories c ON c.id = sc.category_id
-        WHERE sc.source_id IN @Ids ORDER BY c.slug
+        WHERE sc.source_id {db.Sql.In("@Ids")} ORDER BY c.slug
         """;
 
-    private static Task AttachCategoriesAsync(DbConnection c, List<Source> sources, CancellationToken ct) =>
-        LinkTable.AttachAsync(c, SelectCategories, sources, s => s.Id, (s, slugs) => s.Categories = slugs, ct);
+    private Task AttachCategoriesAsync(DbConnection c, List<Source> sources, CancellationToken ct) =>
+        LinkTable.AttachAsync(c, _selectCategories, sources, s => s.Id, (s, slugs) => s.Categories = slugs, ct);
 }

@@ -64,12 +64,12 @@ public sealed class CategoryStore(Db db, TimeProvider clock)
         return await c.ExecuteAsync(new CommandDefinition(Delete, new { Slug = slug }, cancellationToken: ct)) > 0;
     }
 
-    private const string SelectSlugsOf = "SELECT slug FROM categories WHERE slug IN @Slugs";
+    private readonly string _selectSlugsOf = $"SELECT slug FROM categories WHERE slug {db.Sql.In("@Slugs")}";
 
     /// <summary>The slugs of <paramref name="slugs"/> that exist.</summary>
     public async Task<HashSet<string>> ExistingAsync(IEnumerable<string> slugs, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<string>(new CommandDefinition(SelectSlugsOf, new { Slugs = slugs.ToArray() }, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
+        return (await c.QueryAsync<string>(new CommandDefinition(_selectSlugsOf, new { Slugs = slugs.ToArray() }, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
     }
 }

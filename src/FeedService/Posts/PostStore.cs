@@ -19,9 +19,9 @@ public sealed class PostStore(Db db, TimeProvider clock)
         """;
 
     // Also run by UpdateAsync, once it has removed the post's links.
-    private const string InsertLinks = """
+    private readonly string _insertLinks = $"""
         INSERT INTO post_categories (post_id, category_id)
-        SELECT @Id, id FROM categories WHERE slug IN @Values
+        SELECT @Id, id FROM categories WHERE slug {db.Sql.In("@Values")}
         """;
 
     /// <summary>Stores a new post under <paramref name="id"/>, taken from <see cref="PostIds"/>.</summary>
@@ -37,7 +37,7 @@ public sealed class PostStore(Db db, TimeProvider clock)
             Now = clock.GetUtcNow(),
         };
         await c.ExecuteAsync(new CommandDefinition(Insert, args, tx, cancellationToken: ct));
-        await LinkTable.AddAsync(c, tx, InsertLinks, id, input.Categories, ct);
+        await LinkTable.AddAsync(c, tx, _insertLinks, id, input.Categories, ct);
         await tx.CommitAsync(ct);
         return (await GetAsync(c, id, ct))!;
     }
@@ -74,7 +74,7 @@ public sealed class PostStore(Db db, TimeProvider clock)
             Changed = changed, UpdatedAt = updatedAt,
         }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition("DELETE FROM post_categories WHERE post_id = @Id", new { Id = id }, tx, cancellationToken: ct));
-        await LinkTable.AddAsync(c, tx, InsertLinks, id, input.Categories, ct);
+        await LinkTable.AddAsync(c, tx, _insertLinks, id, input.Categories, ct);
         await tx.CommitAsync(ct);
         return ((await GetAsync(c, id, ct))!, previousCategories);
     }
@@ -229,11 +229,11 @@ public sealed class PostStore(Db db, TimeProvider clock)
     private static async Task<List<string>> CategoriesOfAsync(DbConnection c, DbTransaction? tx, long postId, CancellationToken ct) =>
         (await c.QueryAsync<string>(new CommandDefinition(SelectCategoriesOf, new { PostId = postId }, tx, cancellationToken: ct))).AsList();
 
-    private const string SelectCategoriesOfMany = """
+    private readonly string _selectCategoriesOfMany = $"""
         SELECT pc.post_id, c.slug FROM post_categories pc JOIN categories c ON c.id = pc.category_id
-        WHERE pc.post_id IN @Ids ORDER BY c.slug
+        WHERE pc.post_id {db.Sql.In("@Ids")} ORDER BY c.slug
         """;
 
-    private static Task AttachCategoriesAsync(DbConnection c, List<Post> posts, CancellationToken ct) =>
-        LinkTable.AttachAsync(c, SelectCategoriesOfMany, posts, p => p.Id, (p, slugs) => p.Categories = slugs, ct);
+    private Task AttachCategoriesAsync(DbConnection c, List<Post> posts, CancellationToken ct) =>
+        LinkTable.AttachAsync(c, _selectCategoriesOfMany, posts, p => p.Id, (p, slugs) => p.Categories = slugs, ct);
 }

@@ -14,10 +14,11 @@ public sealed class FeedPagePosts(Db db)
 {
     // A category's posts are found through its links (post_categories' (category_id, post_id) index): filtering every
     // visible post reads the whole posts index once per category (500 × 100,000 rows on a big site). CROSS JOIN makes
-    // SQLite keep that order; left to itself it scans the visible-posts index, whose order matches the ORDER BY.
+    // SQLite keep that order; left to itself it scans the visible-posts index, whose order matches the ORDER BY. The
+    // join condition is in WHERE because CROSS JOIN … ON is SQLite's alone; PostgreSQL plans this as any inner join.
     private const string SelectCategoryFingerprints = """
-        SELECT p.id, p.updated_at FROM post_categories pc CROSS JOIN posts p ON p.id = pc.post_id
-        WHERE pc.category_id = @CategoryId AND p.status = 'published' AND p.published_at <= @Now
+        SELECT p.id, p.updated_at FROM post_categories pc CROSS JOIN posts p
+        WHERE p.id = pc.post_id AND pc.category_id = @CategoryId AND p.status = 'published' AND p.published_at <= @Now
         ORDER BY p.published_at ASC, p.id ASC
         """;
 
@@ -53,17 +54,17 @@ public sealed class FeedPagePosts(Db db)
         command.Parameters.Add(parameter);
     }
 
-    private const string SelectByIds = """
+    private readonly string _selectByIds = $"""
         SELECT p.id AS Id, p.guid AS Guid, p.title AS Title, p.summary AS Summary, p.content AS Content,
             p.author AS Author, p.link AS Link, p.status AS Status,
             p.published_at AS PublishedAt, p.updated_at AS UpdatedAt, p.created_at AS CreatedAt,
             p.source_id AS SourceId, p.source_url AS SourceUrl, p.source_title AS SourceTitle
-        FROM posts p WHERE p.id IN @Ids
+        FROM posts p WHERE p.id {db.Sql.In("@Ids")}
         """;
 
-    private const string SelectCategories = """
+    private readonly string _selectCategories = $"""
         SELECT pc.post_id AS PostId, c.slug AS Slug FROM post_categories pc JOIN categories c ON c.id = pc.category_id
-        WHERE pc.post_id IN @Ids ORDER BY c.slug
+        WHERE pc.post_id {db.Sql.In("@Ids")} ORDER BY c.slug
         """;
 
     /// <summary>The posts with these ids, in the order given, with their categories; a post deleted meanwhile is left out.</summary>
@@ -72,8 +73,8 @@ public sealed class FeedPagePosts(Db db)
         if (ids.Count == 0) return [];
         await using var c = await db.OpenAsync(ct);
         var args = new { Ids = ids };
-        var byId = (await c.QueryAsync<Post>(new CommandDefinition(SelectByIds, args, cancellationToken: ct))).ToDictionary(p => p.Id);
-        var categories = (await c.QueryAsync<(long PostId, string Slug)>(new CommandDefinition(SelectCategories, args, cancellationToken: ct)))
+        var byId = (await c.QueryAsync<Post>(new CommandDefinition(_selectByIds, args, cancellationToken: ct))).ToDictionary(p => p.Id);
+        var categories = (await c.QueryAsync<(long PostId, string Slug)>(new CommandDefinition(_selectCategories, args, cancellationToken: ct)))
             .ToLookup(r => r.PostId, r => r.Slug);
         var posts = new List<Post>(ids.Count);
         foreach (var id in ids)

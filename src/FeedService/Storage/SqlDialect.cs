@@ -14,17 +14,19 @@ public sealed class SqlDialect
     private const string PostgresUniqueViolation = "23505";
     private const string PostgresDiskFull = "53100";
 
-    public static readonly SqlDialect Sqlite = new(StorageProvider.Sqlite, "MAX", "json_each({0})");
+    public static readonly SqlDialect Sqlite = new(StorageProvider.Sqlite, "MAX", "json_each({0})", "IN {0}");
 
-    public static readonly SqlDialect Postgres = new(StorageProvider.Postgres, "GREATEST", "json_array_elements_text(CAST({0} AS json))");
+    public static readonly SqlDialect Postgres = new(StorageProvider.Postgres, "GREATEST", "json_array_elements_text(CAST({0} AS json))", "= ANY({0})");
 
     private readonly string _jsonArrayValues;
+    private readonly string _in;
 
-    private SqlDialect(StorageProvider provider, string greatest, string jsonArrayValues)
+    private SqlDialect(StorageProvider provider, string greatest, string jsonArrayValues, string @in)
     {
         Provider = provider;
         Greatest = greatest;
         _jsonArrayValues = jsonArrayValues;
+        _in = @in;
     }
 
     public static SqlDialect For(StorageProvider provider) => provider == StorageProvider.Postgres ? Postgres : Sqlite;
@@ -36,6 +38,12 @@ public sealed class SqlDialect
 
     /// <summary>A table of one text column, value, holding the elements of a JSON array passed as text in <paramref name="parameter"/>.</summary>
     public string JsonArrayValues(string parameter) => string.Format(System.Globalization.CultureInfo.InvariantCulture, _jsonArrayValues, parameter);
+
+    /// <summary>
+    /// "is one of the list in <paramref name="parameter"/>": Dapper expands a list into one parameter per value on SQLite
+    /// (IN (@p1, @p2, …)) but hands it to Npgsql as one array, which PostgreSQL compares with = ANY.
+    /// </summary>
+    public string In(string parameter) => string.Format(System.Globalization.CultureInfo.InvariantCulture, _in, parameter);
 
     /// <summary>True when the exception is a unique (or, on SQLite, any) constraint refusing a row.</summary>
     public static bool IsConstraintViolation(Exception e) =>

@@ -7,7 +7,6 @@ using Dapper;
 using FeedService.Tests.Aggregation.Sources;
 using FeedService.Tests.Infrastructure;
 using FeedService.WebSub.Subscriber;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -82,8 +81,7 @@ public sealed class SanitizedAtTheDoorTests : IAsyncLifetime
         delivery.Headers.Add("X-Hub-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData("door-secret"u8, body)));
         Assert.Equal(HttpStatusCode.Accepted, (await _app.CreateClient().SendAsync(delivery)).StatusCode);
 
-        await using var c = new SqliteConnection($"Data Source={_app.DatabasePath};Pooling=false");
-        await c.OpenAsync();
+        await using var c = await TestDatabase.OpenAsync(_app.Folder);
         var rows = (await c.QueryAsync<(string Title, string Summary, string Content)>("SELECT title, summary, content FROM posts WHERE source_id = @Id", new { Id = sourceId })).ToList();
         Assert.Equal(["First", "Second", "Third"], rows.Select(r => r.Title).Order(StringComparer.Ordinal));
         foreach (var row in rows)
@@ -100,9 +98,8 @@ public sealed class SanitizedAtTheDoorTests : IAsyncLifetime
         var post = await _app.CreatePostAsync(new { title = "Old", content = "<p>old</p>", categories = new[] { "doors" } });
         await _app.DisposeAsync();
         // What a database of an earlier version holds: HTML as it was sent, and the mark migration 0008 leaves on it.
-        await using (var c = new SqliteConnection($"Data Source={_app.DatabasePath};Pooling=false"))
+        await using (var c = await TestDatabase.OpenAsync(_app.Folder))
         {
-            await c.OpenAsync();
             await c.ExecuteAsync("UPDATE posts SET content = @Raw, summary = @Raw WHERE id = @Id", new { Raw = Hostile, post.Id });
             await c.ExecuteAsync("INSERT INTO site_settings (key, value) VALUES ('posts_html_unsanitized', '1')");
         }
@@ -112,8 +109,7 @@ public sealed class SanitizedAtTheDoorTests : IAsyncLifetime
         AssertClean(stored.Content);
         AssertClean(stored.Summary);
         Assert.DoesNotContain("steal()", rss, StringComparison.Ordinal);
-        await using var check = new SqliteConnection($"Data Source={_app.DatabasePath};Pooling=false");
-        await check.OpenAsync();
+        await using var check = await TestDatabase.OpenAsync(_app.Folder);
         Assert.Equal(0, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM site_settings WHERE key = 'posts_html_unsanitized'"));
     }
 
@@ -125,8 +121,7 @@ public sealed class SanitizedAtTheDoorTests : IAsyncLifetime
 
     private async Task<(string Summary, string Content)> StoredAsync(long id)
     {
-        await using var c = new SqliteConnection($"Data Source={_app.DatabasePath};Pooling=false");
-        await c.OpenAsync();
+        await using var c = await TestDatabase.OpenAsync(_app.Folder);
         return await c.QuerySingleAsync<(string Summary, string Content)>("SELECT summary, content FROM posts WHERE id = @Id", new { Id = id });
     }
 }

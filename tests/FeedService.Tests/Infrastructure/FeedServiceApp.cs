@@ -61,6 +61,7 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
     {
         builder.UseContentRoot(Folder);
         builder.UseSetting("FeedService:Storage:DatabasePath", DatabasePath);
+        TestDatabase.Configure(builder, Folder);
         builder.UseSetting("FeedService:Feeds:OutputPath", FeedsFolder);
         builder.UseSetting("FeedService:Feeds:ItemsPerFeed", ItemsPerFeed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (ConfiguredApiKey) builder.UseSetting("FeedService:Auth:ApiKeys:0", ApiKey);
@@ -100,6 +101,9 @@ public sealed class FeedServiceApp : WebApplicationFactory<Program>
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<PostJson>())!;
     }
+
+    /// <summary>A connection to the app's database, whichever provider the tests run on (see <see cref="TestDatabase.OpenAsync"/>).</summary>
+    public Task<System.Data.Common.DbConnection> OpenDatabaseAsync() => TestDatabase.OpenAsync(Folder);
 
     /// <summary>Runs one regeneration now, on the same path the scheduler takes, and waits for it.</summary>
     public Task RegenerateAsync() => Services.GetRequiredService<FeedRegenerator>().RunAsync(CancellationToken.None);

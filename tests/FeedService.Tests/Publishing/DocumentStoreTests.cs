@@ -2,7 +2,6 @@ using System.Net;
 using Dapper;
 using FeedService.Tests.Infrastructure;
 using FeedService.Tests.WebSub.Hub;
-using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace FeedService.Tests.Publishing;
@@ -36,8 +35,7 @@ public sealed class DocumentStoreTests
         Assert.Equal(await client.GetByteArrayAsync("/feeds/memory.rss"), delivery.Body);
 
         // What was pushed and served is what the store holds in the database, byte for byte.
-        await using var c = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=false");
-        await c.OpenAsync();
+        await using var c = await TestDatabase.OpenAsync(app.Folder);
         Assert.Equal(delivery.Body, await c.QuerySingleAsync<byte[]>("SELECT body FROM feed_documents WHERE name = 'memory.rss'"));
         var health = await client.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);

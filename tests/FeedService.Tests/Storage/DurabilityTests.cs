@@ -12,6 +12,7 @@ namespace FeedService.Tests.Storage;
 /// What a power cut relies on, checked from inside: commits synced, files written durably, ids never handed out twice.
 /// (tests/reliability/powercut.sh cuts the power under the published app on a filesystem that drops unsynced writes.)
 /// </summary>
+[Trait("Provider", TestDatabase.SqliteOnly)] // SQLite's synchronous pragma and its file
 public sealed class DurabilityTests
 {
     [Fact]

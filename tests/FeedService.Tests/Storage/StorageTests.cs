@@ -4,7 +4,6 @@ using System.Text.Json;
 using Dapper;
 using FeedService.Storage;
 using FeedService.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace FeedService.Tests.Storage;
@@ -12,14 +11,14 @@ namespace FeedService.Tests.Storage;
 public sealed class StorageTests
 {
     [Fact]
+    [Trait("Provider", TestDatabase.SqliteOnly)]
     public async Task First_start_creates_the_database_in_wal_mode_with_every_migration_recorded_once()
     {
         var folder = TempFolder.Create();
         await using (var app = new FeedServiceApp(folder)) { _ = app.CreateClient(); }
         await using (var again = new FeedServiceApp(folder)) { _ = again.CreateClient(); }
 
-        await using var c = new SqliteConnection($"Data Source={Path.Combine(folder, "data", "feedservice.db")};Pooling=false");
-        await c.OpenAsync();
+        await using var c = await TestDatabase.OpenAsync(folder);
         Assert.Equal("wal", await c.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         var applied = (await c.QueryAsync<long>("SELECT version FROM schema_migrations ORDER BY version")).ToList();
         Assert.Equal(Migrator.EmbeddedMigrations().Select(m => m.Version).ToList(), applied);
@@ -38,8 +37,7 @@ public sealed class StorageTests
         var read = await app.CreateClient().GetFromJsonAsync<PostJson>($"/api/posts/{post.Id}");
         Assert.Equal(expected.UtcTicks, read!.PublishedAt.UtcTicks);
 
-        await using var c = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=false");
-        await c.OpenAsync();
+        await using var c = await TestDatabase.OpenAsync(app.Folder);
         Assert.Equal("2026-11-26T10:34:56.1234567Z", await c.ExecuteScalarAsync<string>("SELECT published_at FROM posts WHERE id = @Id", new { post.Id }));
     }
 
@@ -50,7 +48,7 @@ public sealed class StorageTests
         _ = app.CreateClient();
         var db = (Db)app.Services.GetService(typeof(Db))!;
         await using var c = await db.OpenAsync();
-        await Assert.ThrowsAsync<SqliteException>(() => c.ExecuteAsync("INSERT INTO post_categories (post_id, category_id) VALUES (999, 999)"));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => c.ExecuteAsync("INSERT INTO post_categories (post_id, category_id) VALUES (999, 999)"));
     }
 
     [Fact]
@@ -102,6 +100,7 @@ public sealed class StorageTests
     }
 
     [Fact]
+    [Trait("Provider", TestDatabase.SqliteOnly)] // the full disk is simulated by a SQLite trigger
     public async Task A_regeneration_whose_documents_cannot_be_stored_changes_nothing_served_and_recovers()
     {
         await using var app = new FeedServiceApp();
@@ -111,9 +110,8 @@ public sealed class StorageTests
         var tag = (await client.GetAsync("/feeds/keep.rss")).Headers.ETag;
 
         // What a full disk does to the publication's transaction, simulated in the database itself.
-        await using (var c = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=false"))
+        await using (var c = await TestDatabase.OpenAsync(app.Folder))
         {
-            await c.OpenAsync();
             await c.ExecuteAsync("CREATE TRIGGER no_room BEFORE INSERT ON feed_documents BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
         }
         await app.CreatePostAsync(new { title = "Blocked", content = "<p>x</p>", categories = new[] { "keep" } });
@@ -124,9 +122,8 @@ public sealed class StorageTests
         Assert.Equal(tag, (await client.GetAsync("/feeds/keep.rss")).Headers.ETag);
 
         // The dirty set was kept: the next run, with room again, publishes the post.
-        await using (var c = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=false"))
+        await using (var c = await TestDatabase.OpenAsync(app.Folder))
         {
-            await c.OpenAsync();
             await c.ExecuteAsync("DROP TRIGGER no_room");
         }
         await app.RegenerateAsync();

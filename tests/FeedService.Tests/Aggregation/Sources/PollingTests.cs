@@ -186,9 +186,8 @@ public sealed class PollingTests : IAsyncLifetime
 
         // An unchanged entry is never written again (the poller now skips it before sanitizing; this guards what that
         // must not change): a post changed behind the poller's back stays, every item is still counted as seen.
-        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_app.DatabasePath};Pooling=false"))
+        await using (var c = await TestDatabase.OpenAsync(_app.Folder))
         {
-            await c.OpenAsync();
             var command = c.CreateCommand();
             command.CommandText = "UPDATE posts SET content = '<p>kept</p>' WHERE source_entry_key = 'id:u1'";
             Assert.Equal(1, await command.ExecuteNonQueryAsync());
