@@ -29,9 +29,7 @@ public sealed class JsonFeedTests : IAsyncLifetime
     public async Task Json_feed_is_valid_1_1_with_the_right_content_type()
     {
         var response = await _app.CreateClient().GetAsync("/feeds/tech.json");
-        Assert.Equal("application/feed+json", response.Content.Headers.ContentType!.MediaType);
-        Assert.Equal("utf-8", response.Content.Headers.ContentType.CharSet);
-        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        ResponseAssert.OkForEveryOrigin(response, "application/feed+json");
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var feed = doc.RootElement;
         Assert.Equal("https://jsonfeed.org/version/1.1", feed.GetProperty("version").GetString());
