@@ -20,7 +20,7 @@ public sealed class AddressGuardTests() : FetchTestBase(o => o.AllowPrivateNetwo
     [InlineData("localhost", "localhost resolves to 127.0.0.1, which is a loopback address")]
     [InlineData("[::1]", "::1 is a loopback address")]
     [InlineData("[::ffff:127.0.0.1]", "127.0.0.1 is a loopback address")]
-    public async Task The_localServer_is_refused_and_never_contacted(string host, string reason)
+    public async Task The_local_server_is_refused_and_never_contacted(string host, string reason)
     {
         var url = new Uri(string.Format(CultureInfo.InvariantCulture, "http://{0}:{1}/feed", host, Server.Port));
 
@@ -59,7 +59,7 @@ public sealed class AddressGuardTests() : FetchTestBase(o => o.AllowPrivateNetwo
     [Theory]
     [InlineData("127.0.0.1")]
     [InlineData("localhost")]
-    public async Task The_localServer_is_reached_when_private_networks_are_allowed(string host)
+    public async Task The_local_server_is_reached_when_private_networks_are_allowed(string host)
     {
         await using var open = new TestFetcher(o => o.AllowPrivateNetworks = true);
 

@@ -19,7 +19,7 @@ public sealed class LimitTests() : FetchTestBase(o =>
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
 
     [Fact]
-    public async Task AServer_that_never_answers_times_out_within_the_bound()
+    public async Task A_server_that_never_answers_times_out_within_the_bound()
     {
         Server.Map("/hang", context => Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
 

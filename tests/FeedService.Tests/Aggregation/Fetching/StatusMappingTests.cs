@@ -125,7 +125,7 @@ public sealed class StatusMappingTests() : FetchTestBase(time: new FakeTimeProvi
     }
 
     [Fact]
-    public async Task AServer_that_closes_the_connection_without_answering_is_a_network_error()
+    public async Task A_server_that_closes_the_connection_without_answering_is_a_network_error()
     {
         Server.Map("/rude", context =>
         {
@@ -165,7 +165,7 @@ public sealed class StatusMappingTests() : FetchTestBase(time: new FakeTimeProvi
     }
 
     [Fact]
-    public async Task Tls_spoken_to_a_plain_httpServer_is_a_network_error()
+    public async Task Tls_spoken_to_a_plain_http_server_is_a_network_error()
     {
         Server.MapText("/feed", "<rss/>");
 
