@@ -8,23 +8,20 @@ using Xunit;
 
 namespace FeedService.Tests.Posts;
 
-public sealed class AuthoringApiTests : IAsyncLifetime
+public sealed class AuthoringApiTests() : AppTestBase(new FeedServiceApp())
 {
-    private readonly FeedServiceApp _app = new();
     private HttpClient _anonymous = null!;
     private HttpClient _writer = null!;
     private PostJson _post = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _anonymous = _app.CreateClient();
-        _writer = _app.Writer();
-        await _app.CreateCategoryAsync("tech", "Tech");
-        await _app.CreateCategoryAsync("life", "Life");
-        _post = await _app.CreatePostAsync(new { title = "First", summary = "<p>s</p>", content = "<p>c</p>", author = "Ann", categories = new[] { "tech" }, publishedAt = "2026-11-26T10:00:00Z" });
+        _anonymous = App.CreateClient();
+        _writer = App.Writer();
+        await App.CreateCategoryAsync("tech", "Tech");
+        await App.CreateCategoryAsync("life", "Life");
+        _post = await App.CreatePostAsync(new { title = "First", summary = "<p>s</p>", content = "<p>c</p>", author = "Ann", categories = new[] { "tech" }, publishedAt = "2026-11-26T10:00:00Z" });
     }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     public static TheoryData<string, string> WriteRoutes() => new()
     {
@@ -154,16 +151,16 @@ public sealed class AuthoringApiTests : IAsyncLifetime
         Assert.Equal("Renamed", updated.Title);
         Assert.Equal(["life"], updated.Categories);
         Assert.Equal("https://example.org/a", updated.Link);
-        var feed = await _app.WaitForFeedAsync("life.atom", x => x.Contains("Renamed", StringComparison.Ordinal));
+        var feed = await App.WaitForFeedAsync("life.atom", x => x.Contains("Renamed", StringComparison.Ordinal));
         Assert.Contains(_post.Guid, feed, StringComparison.Ordinal);
-        await _app.WaitForFeedAsync("tech.atom", x => !x.Contains(_post.Guid, StringComparison.Ordinal));
+        await App.WaitForFeedAsync("tech.atom", x => !x.Contains(_post.Guid, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Drafts_stay_out_of_feeds_and_public_reads_until_published()
     {
-        var draft = await _app.CreatePostAsync(new { title = "Secret draft", content = "<p>x</p>", categories = new[] { "tech" }, status = "draft" });
-        await _app.RegenerateAsync();
+        var draft = await App.CreatePostAsync(new { title = "Secret draft", content = "<p>x</p>", categories = new[] { "tech" }, status = "draft" });
+        await App.RegenerateAsync();
         Assert.DoesNotContain(draft.Guid, await _anonymous.GetStringAsync("/feeds/tech.rss"), StringComparison.Ordinal);
         Assert.DoesNotContain(draft.Guid, await _anonymous.GetStringAsync("/feeds/all.atom"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await _anonymous.GetAsync($"/api/posts/{draft.Id}")).StatusCode);
@@ -172,14 +169,14 @@ public sealed class AuthoringApiTests : IAsyncLifetime
 
         var publish = await _writer.PutAsJsonAsync($"/api/posts/{draft.Id}", new { title = "Secret draft", content = "<p>x</p>", categories = new[] { "tech" }, status = "published", publishedAt = "2026-11-26T11:00:00Z" });
         publish.EnsureSuccessStatusCode();
-        await _app.WaitForFeedAsync("tech.rss", x => x.Contains(draft.Guid, StringComparison.Ordinal));
+        await App.WaitForFeedAsync("tech.rss", x => x.Contains(draft.Guid, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Listing_pages_newest_first_and_filters_by_category()
     {
         for (var i = 0; i < 3; i++)
-            await _app.CreatePostAsync(new { title = $"Life {i}", content = "<p>x</p>", categories = new[] { "life" }, publishedAt = $"2025-01-0{i + 1}T00:00:00Z" });
+            await App.CreatePostAsync(new { title = $"Life {i}", content = "<p>x</p>", categories = new[] { "life" }, publishedAt = $"2025-01-0{i + 1}T00:00:00Z" });
         var page = await _anonymous.GetFromJsonAsync<JsonElement>("/api/posts?category=life&page=1&pageSize=2");
         Assert.Equal(3, page.GetProperty("total").GetInt32());
         Assert.Equal(["Life 2", "Life 1"], page.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("title").GetString()!).ToArray());
@@ -195,7 +192,7 @@ public sealed class AuthoringApiTests : IAsyncLifetime
         Assert.Contains(list.EnumerateArray(), c => c.GetProperty("slug").GetString() == "tech");
         var put = await _writer.PutAsJsonAsync("/api/categories/tech", new { name = "Technology", description = "All things tech" });
         put.EnsureSuccessStatusCode();
-        await _app.WaitForFeedAsync("tech.rss", x => x.Contains("<title>FeedService: Technology</title>", StringComparison.Ordinal));
+        await App.WaitForFeedAsync("tech.rss", x => x.Contains("<title>FeedService: Technology</title>", StringComparison.Ordinal));
         var slugChange = await _writer.PutAsJsonAsync("/api/categories/tech", new { slug = "other", name = "Technology" });
         Assert.Equal(HttpStatusCode.BadRequest, slugChange.StatusCode);
     }
@@ -203,17 +200,17 @@ public sealed class AuthoringApiTests : IAsyncLifetime
     [Fact]
     public async Task Deleting_a_category_removes_its_feeds_but_keeps_its_posts()
     {
-        await _app.CreateCategoryAsync("temp");
-        var post = await _app.CreatePostAsync(new { title = "In temp", content = "<p>x</p>", categories = new[] { "temp", "life" } });
-        await _app.WaitForFeedAsync("temp.rss", x => x.Contains(post.Guid, StringComparison.Ordinal));
+        await App.CreateCategoryAsync("temp");
+        var post = await App.CreatePostAsync(new { title = "In temp", content = "<p>x</p>", categories = new[] { "temp", "life" } });
+        await App.WaitForFeedAsync("temp.rss", x => x.Contains(post.Guid, StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NoContent, (await _writer.DeleteAsync("/api/categories/temp")).StatusCode);
-        await _app.WaitForFeedAsync("life.rss", x => x.Contains(post.Guid, StringComparison.Ordinal) && !x.Contains("<category>temp", StringComparison.Ordinal));
+        await App.WaitForFeedAsync("life.rss", x => x.Contains(post.Guid, StringComparison.Ordinal) && !x.Contains("<category>temp", StringComparison.Ordinal));
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while ((await _anonymous.GetAsync("/feeds/temp.rss")).StatusCode != HttpStatusCode.NotFound && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.Equal(HttpStatusCode.NotFound, (await _anonymous.GetAsync("/feeds/temp.rss")).StatusCode);
-        await _app.WaitForFeedFolderAsync();
-        Assert.False(File.Exists(Path.Combine(_app.FeedsFolder, "temp.rss")));
-        Assert.False(File.Exists(Path.Combine(_app.FeedsFolder, "temp.atom.gz")));
+        await App.WaitForFeedFolderAsync();
+        Assert.False(File.Exists(Path.Combine(App.FeedsFolder, "temp.rss")));
+        Assert.False(File.Exists(Path.Combine(App.FeedsFolder, "temp.atom.gz")));
         Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync($"/api/posts/{post.Id}")).StatusCode);
     }
 

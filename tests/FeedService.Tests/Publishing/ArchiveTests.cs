@@ -10,25 +10,22 @@ using Xunit;
 namespace FeedService.Tests.Publishing;
 
 /// <summary>RFC 5005 archives: with 3 items per document, 10 posts make a current feed of 3 and archive pages of 3, 3 and 1.</summary>
-public sealed class ArchiveTests : IAsyncLifetime
+public sealed class ArchiveTests() : AppTestBase(new FeedServiceApp(itemsPerFeed: 3))
 {
     private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
     private const string History = "http://purl.org/syndication/history/1.0";
-    private readonly FeedServiceApp _app = new(itemsPerFeed: 3);
     private readonly List<string> _guids = [];
     private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _client = _app.CreateClient();
-        await _app.CreateCategoryAsync("hist", "History");
+        _client = App.CreateClient();
+        await App.CreateCategoryAsync("hist", "History");
         for (var i = 1; i <= 10; i++)
-            _guids.Add((await _app.CreatePostAsync(new { title = $"P{i:00}", content = $"<p>{i}</p>", categories = new[] { "hist" }, publishedAt = $"2025-01-{i:00}T00:00:00Z" })).Guid);
-        await _app.WaitForFeedAsync("hist.atom", x => x.Contains(_guids[^1], StringComparison.Ordinal));
-        await _app.RegenerateAsync();
+            _guids.Add((await App.CreatePostAsync(new { title = $"P{i:00}", content = $"<p>{i}</p>", categories = new[] { "hist" }, publishedAt = $"2025-01-{i:00}T00:00:00Z" })).Guid);
+        await App.WaitForFeedAsync("hist.atom", x => x.Contains(_guids[^1], StringComparison.Ordinal));
+        await App.RegenerateAsync();
     }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private static string? Link(XElement feed, string rel) =>
         (string?)feed.Elements(Atom + "link").SingleOrDefault(l => (string?)l.Attribute("rel") == rel)?.Attribute("href");
@@ -102,9 +99,9 @@ public sealed class ArchiveTests : IAsyncLifetime
                 before[$"{page}.{ext}"] = (await response.Content.ReadAsByteArrayAsync(), response.Headers.ETag!.Tag, response.Content.Headers.LastModified);
             }
 
-        var post = await _app.CreatePostAsync(new { title = "P11", content = "<p>11</p>", categories = new[] { "hist" }, publishedAt = "2025-01-11T00:00:00Z" });
-        await _app.WaitForFeedAsync("hist.atom", x => x.Contains(post.Guid, StringComparison.Ordinal));
-        await _app.RegenerateAsync();
+        var post = await App.CreatePostAsync(new { title = "P11", content = "<p>11</p>", categories = new[] { "hist" }, publishedAt = "2025-01-11T00:00:00Z" });
+        await App.WaitForFeedAsync("hist.atom", x => x.Contains(post.Guid, StringComparison.Ordinal));
+        await App.RegenerateAsync();
 
         foreach (var (name, (body, etag, lastModified)) in before)
         {
@@ -133,9 +130,9 @@ public sealed class ArchiveTests : IAsyncLifetime
     public async Task Archive_pages_are_rendered_when_asked_for_and_served_compressed(string encoding)
     {
         // No archive files: the run publishes the pages and the server renders one on its first request.
-        await _app.WaitForFeedFolderAsync();
-        Assert.False(Directory.Exists(Path.Combine(_app.FeedsFolder, "archive")));
-        Assert.True(File.Exists(Path.Combine(_app.FeedsFolder, "hist.atom." + (encoding == "gzip" ? "gz" : "br"))));
+        await App.WaitForFeedFolderAsync();
+        Assert.False(Directory.Exists(Path.Combine(App.FeedsFolder, "archive")));
+        Assert.True(File.Exists(Path.Combine(App.FeedsFolder, "hist.atom." + (encoding == "gzip" ? "gz" : "br"))));
 
         var identity = await _client.GetAsync("/feeds/archive/hist/2.atom");
         var request = new HttpRequestMessage(HttpMethod.Get, "/feeds/archive/hist/2.atom");
@@ -173,7 +170,7 @@ public sealed class ArchiveTests : IAsyncLifetime
         }
 
         // The same store behind another process, with room for about one page: every request renders again.
-        await using var restarted = new FeedServiceApp(_app.Folder, itemsPerFeed: 3,
+        await using var restarted = new FeedServiceApp(App.Folder, itemsPerFeed: 3,
             settings: new Dictionary<string, string> { ["FeedService:Feeds:ArchiveCacheMegabytes"] = "1" });
         var client = restarted.CreateClient();
         for (var round = 0; round < 2; round++)
@@ -205,11 +202,11 @@ public sealed class ArchiveTests : IAsyncLifetime
     [Fact]
     public async Task A_run_that_adds_a_post_keeps_every_full_page()
     {
-        var index = _app.Services.GetRequiredService<ArchiveIndex>();
+        var index = App.Services.GetRequiredService<ArchiveIndex>();
         var before = index.Find("hist")!.Pages;
-        var post = await _app.CreatePostAsync(new { title = "P11", content = "<p>11</p>", categories = new[] { "hist" }, publishedAt = "2025-01-11T00:00:00Z" });
-        await _app.WaitForFeedAsync("hist.atom", x => x.Contains(post.Guid, StringComparison.Ordinal));
-        await _app.RegenerateAsync();
+        var post = await App.CreatePostAsync(new { title = "P11", content = "<p>11</p>", categories = new[] { "hist" }, publishedAt = "2025-01-11T00:00:00Z" });
+        await App.WaitForFeedAsync("hist.atom", x => x.Contains(post.Guid, StringComparison.Ordinal));
+        await App.RegenerateAsync();
         // Pages 1 and 2 are the same objects (their renderings stay served); page 3, the newest, is a new one.
         var after = index.Find("hist")!.Pages;
         Assert.Equal(3, after.Count);
@@ -224,13 +221,13 @@ public sealed class ArchiveTests : IAsyncLifetime
     {
         var page1 = await _client.GetStringAsync("/feeds/archive/hist/1.rss");
         Assert.Contains("<title>P01</title>", page1, StringComparison.Ordinal);
-        var first = await _app.Writer().GetStringAsync("/api/posts?category=hist&pageSize=100");
+        var first = await App.Writer().GetStringAsync("/api/posts?category=hist&pageSize=100");
         var id = JsonDocument.Parse(first).RootElement.GetProperty("items").EnumerateArray()
             .Single(p => p.GetProperty("title").GetString() == "P01").GetProperty("id").GetInt64();
-        var update = await _app.Writer().PutAsJsonAsync($"/api/posts/{id}",
+        var update = await App.Writer().PutAsJsonAsync($"/api/posts/{id}",
             new { title = "P01 edited", content = "<p>1</p>", categories = new[] { "hist" }, publishedAt = "2025-01-01T00:00:00Z" });
         update.EnsureSuccessStatusCode();
-        await _app.RegenerateAsync();
+        await App.RegenerateAsync();
         var after = await _client.GetStringAsync("/feeds/archive/hist/1.rss");
         Assert.Contains("<title>P01 edited</title>", after, StringComparison.Ordinal);
     }
@@ -238,12 +235,12 @@ public sealed class ArchiveTests : IAsyncLifetime
     [Fact]
     public async Task History_shrinks_when_posts_are_deleted()
     {
-        var writer = _app.Writer();
+        var writer = App.Writer();
         var list = JsonDocument.Parse(await writer.GetStringAsync("/api/posts?category=hist&pageSize=100")).RootElement.GetProperty("items");
         foreach (var id in list.EnumerateArray().Select(p => p.GetProperty("id").GetInt64()).Take(5))
             (await writer.DeleteAsync($"/api/posts/{id}")).EnsureSuccessStatusCode();
-        await _app.RegenerateAsync();
-        await _app.RegenerateAsync();
+        await App.RegenerateAsync();
+        await App.RegenerateAsync();
         // 5 posts left: 3 current, 2 in page 1; pages 2 and 3 are gone.
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/feeds/archive/hist/1.rss")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/feeds/archive/hist/2.rss")).StatusCode);

@@ -9,28 +9,19 @@ namespace FeedService.Tests.Reliability;
 /// <summary>
 /// Every write route, as the app's own OpenAPI document lists them, refuses a request without the right key, whatever
 /// near miss it presents (the keys are compared as SHA-256 digests with FixedTimeEquals: no prefix, length or case of
-/// the key gets anywhere). No timing is measured here; the behaviour is what is checked.
+/// the key gets anywhere). No timing is measured here; the behaviour is what is checked. The write burst is raised because
+/// many refused requests come from one address: the limiter must not answer before the key check.
 /// </summary>
-public sealed class ApiKeyTests : IAsyncLifetime
+public sealed class ApiKeyTests()
+    : AppTestBase(new FeedServiceApp(settings: new Dictionary<string, string> { ["FeedService:RateLimits:WriteBurst"] = "100000" }))
 {
-    private FeedServiceApp _app = null!;
-
-    public Task InitializeAsync()
-    {
-        // Many refused requests come from one address: the limiter must not answer before the key check.
-        _app = new FeedServiceApp(settings: new Dictionary<string, string> { ["FeedService:RateLimits:WriteBurst"] = "100000" });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     /// <summary>
     /// (method, path with its parameters filled in, the media type its body takes) for every POST, PUT and DELETE under /api.
     /// A body of a type the route does not take is refused (415) by routing before any filter runs; it never reaches a handler.
     /// </summary>
     private async Task<List<(HttpMethod Method, string Path, string MediaType)>> WriteRoutesAsync()
     {
-        var doc = JsonDocument.Parse(await _app.CreateClient().GetStringAsync("/openapi/v1.json"));
+        var doc = JsonDocument.Parse(await App.CreateClient().GetStringAsync("/openapi/v1.json"));
         var routes = new List<(HttpMethod, string, string)>();
         foreach (var path in doc.RootElement.GetProperty("paths").EnumerateObject())
         {
@@ -76,8 +67,8 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [MemberData(nameof(WrongAuthorizations))]
     public async Task Every_write_route_answers_401_to_a_missing_or_wrong_key(string? authorization)
     {
-        var client = _app.CreateClient();
-        await _app.CreateCategoryAsync("some-slug");
+        var client = App.CreateClient();
+        await App.CreateCategoryAsync("some-slug");
         foreach (var (method, path, mediaType) in await WriteRoutesAsync())
         {
             var body = mediaType.Contains("json", StringComparison.Ordinal)
@@ -102,7 +93,7 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [Fact]
     public async Task The_right_key_is_accepted_with_any_scheme_case_and_surrounding_blanks()
     {
-        var client = _app.CreateClient();
+        var client = App.CreateClient();
         foreach (var (i, header) in new[] { "Bearer {0}", "bearer {0}", "BEARER  {0} " }.Index())
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/categories")

@@ -11,18 +11,8 @@ using Xunit;
 namespace FeedService.Tests.Reliability;
 
 /// <summary>A write that fails because the disk is full answers 503 problem+json (tests/reliability/disk.sh does it for real on a full tmpfs).</summary>
-public sealed class StorageFullTests : IAsyncLifetime
+public sealed class StorageFullTests() : AppTestBase(new FeedServiceApp())
 {
-    private FeedServiceApp _app = null!;
-
-    public Task InitializeAsync()
-    {
-        _app = new FeedServiceApp();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public void Disk_full_errors_are_recognised_and_others_are_not()
     {
@@ -38,8 +28,8 @@ public sealed class StorageFullTests : IAsyncLifetime
     [Fact]
     public async Task The_handler_answers_503_problem_json_with_retry_after()
     {
-        _ = _app.CreateClient();
-        await using var scope = _app.Services.CreateAsyncScope();
+        _ = App.CreateClient();
+        await using var scope = App.Services.CreateAsyncScope();
         var handler = scope.ServiceProvider.GetServices<IExceptionHandler>().OfType<StorageFullHandler>().Single();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         context.Request.Method = "POST";

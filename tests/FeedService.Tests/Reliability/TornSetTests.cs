@@ -15,16 +15,7 @@ public sealed class TornSetTests
     [Fact]
     public async Task Copies_newer_than_their_document_are_rewritten_by_the_next_start()
     {
-        string folder;
-        await using (var first = new FeedServiceApp())
-        {
-            folder = first.Folder;
-            await first.CreateCategoryAsync("tech");
-            await first.CreatePostAsync(new { title = "One", content = "<p>1</p>", categories = new[] { "tech" } });
-            await first.WaitForFeedAsync("tech.rss", x => x.Contains("One", StringComparison.Ordinal));
-            await first.WaitForFeedFolderAsync();
-        }
-
+        var folder = await PublishedFolderAsync();
         var document = Path.Combine(folder, "feeds", "tech.rss");
         var bytes = await File.ReadAllBytesAsync(document);
         var unchanged = File.GetLastWriteTimeUtc(document);
@@ -32,12 +23,7 @@ public sealed class TornSetTests
         await File.WriteAllBytesAsync(document + ".gz", Gzip("<rss>newer bytes the document never got</rss>"u8.ToArray()));
         File.SetLastWriteTimeUtc(document + ".gz", unchanged.AddSeconds(2));
 
-        await using (var second = new FeedServiceApp(folder))
-        {
-            _ = second.CreateClient();
-            await second.RegenerateAsync();
-            await second.WaitForFeedFolderAsync();
-        }
+        await StartAgainAsync(folder);
 
         Assert.Equal(bytes, await File.ReadAllBytesAsync(document));
         Assert.Equal(bytes, Gunzip(await File.ReadAllBytesAsync(document + ".gz")));
@@ -47,27 +33,38 @@ public sealed class TornSetTests
     [Fact]
     public async Task A_complete_set_is_left_alone_by_the_next_start()
     {
-        string folder;
-        await using (var first = new FeedServiceApp())
-        {
-            folder = first.Folder;
-            await first.CreateCategoryAsync("tech");
-            await first.CreatePostAsync(new { title = "One", content = "<p>1</p>", categories = new[] { "tech" } });
-            await first.WaitForFeedAsync("tech.rss", x => x.Contains("One", StringComparison.Ordinal));
-            await first.WaitForFeedFolderAsync();
-        }
+        var folder = await PublishedFolderAsync();
         var document = Path.Combine(folder, "feeds", "tech.rss");
-        var times = new[] { "", ".gz", ".br" }.Select(suffix => File.GetLastWriteTimeUtc(document + suffix)).ToList();
+        var times = WriteTimes(document);
 
-        await using (var second = new FeedServiceApp(folder))
-        {
-            _ = second.CreateClient();
-            await second.RegenerateAsync();
-            await second.WaitForFeedFolderAsync();
-        }
+        await StartAgainAsync(folder);
 
-        Assert.Equal(times, new[] { "", ".gz", ".br" }.Select(suffix => File.GetLastWriteTimeUtc(document + suffix)).ToList());
+        Assert.Equal(times, WriteTimes(document));
     }
+
+    /// <summary>Runs an app until tech.rss holds a post and feeds/ has caught up, stops it, and returns its folder.</summary>
+    private static async Task<string> PublishedFolderAsync()
+    {
+        await using var first = new FeedServiceApp();
+        await first.CreateCategoryAsync("tech");
+        await first.CreatePostAsync(new { title = "One", content = "<p>1</p>", categories = new[] { "tech" } });
+        await first.WaitForFeedAsync("tech.rss", x => x.Contains("One", StringComparison.Ordinal));
+        await first.WaitForFeedFolderAsync();
+        return first.Folder;
+    }
+
+    /// <summary>Starts an app over <paramref name="folder"/> again, regenerates, and stops it once feeds/ has caught up.</summary>
+    private static async Task StartAgainAsync(string folder)
+    {
+        await using var second = new FeedServiceApp(folder);
+        _ = second.CreateClient();
+        await second.RegenerateAsync();
+        await second.WaitForFeedFolderAsync();
+    }
+
+    /// <summary>When the document and its .gz and .br copies were last written, in that order.</summary>
+    private static List<DateTime> WriteTimes(string document) =>
+        [.. new[] { "", ".gz", ".br" }.Select(suffix => File.GetLastWriteTimeUtc(document + suffix))];
 
     private static byte[] Gzip(byte[] bytes)
     {

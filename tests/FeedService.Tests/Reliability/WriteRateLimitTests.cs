@@ -8,23 +8,14 @@ using Xunit;
 namespace FeedService.Tests.Reliability;
 
 /// <summary>The write API is rate limited per key (or, without a valid key, per client address); reads never are.</summary>
-public sealed class WriteRateLimitTests : IAsyncLifetime
+public sealed class WriteRateLimitTests() : AppTestBase(new FeedServiceApp(settings: new Dictionary<string, string>
+{
+    ["FeedService:Auth:ApiKeys:1"] = SecondKey,
+    ["FeedService:RateLimits:WriteBurst"] = "5",
+    ["FeedService:RateLimits:WritesPerMinute"] = "60",
+}))
 {
     private const string SecondKey = "second-key-0123456789abcdef";
-    private FeedServiceApp _app = null!;
-
-    public Task InitializeAsync()
-    {
-        _app = new FeedServiceApp(settings: new Dictionary<string, string>
-        {
-            ["FeedService:Auth:ApiKeys:1"] = SecondKey,
-            ["FeedService:RateLimits:WriteBurst"] = "5",
-            ["FeedService:RateLimits:WritesPerMinute"] = "60",
-        });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private static HttpRequestMessage NewCategory(string slug, string? key) =>
         new(HttpMethod.Post, "/api/categories")
@@ -36,7 +27,7 @@ public sealed class WriteRateLimitTests : IAsyncLifetime
     [Fact]
     public async Task A_burst_over_the_limit_gets_429_problem_json_with_retry_after_and_another_key_is_not_affected()
     {
-        var client = _app.CreateClient();
+        var client = App.CreateClient();
         for (var i = 0; i < 5; i++)
         {
             var ok = await client.SendAsync(NewCategory($"burst-{i}", FeedServiceApp.ApiKey));
@@ -66,7 +57,7 @@ public sealed class WriteRateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Guessing_keys_is_limited_too_and_does_not_use_up_the_real_keys_bucket()
     {
-        var client = _app.CreateClient();
+        var client = App.CreateClient();
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 8; i++) statuses.Add((await client.SendAsync(NewCategory($"guess-{i}", $"guess-{i}-0123456789abcdef"))).StatusCode);
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 5), statuses.Take(5));
@@ -76,26 +67,16 @@ public sealed class WriteRateLimitTests : IAsyncLifetime
 }
 
 /// <summary>With RateLimits:Enabled false, nothing is limited.</summary>
-public sealed class WriteRateLimitOffTests : IAsyncLifetime
+public sealed class WriteRateLimitOffTests() : AppTestBase(new FeedServiceApp(settings: new Dictionary<string, string>
 {
-    private FeedServiceApp _app = null!;
-
-    public Task InitializeAsync()
-    {
-        _app = new FeedServiceApp(settings: new Dictionary<string, string>
-        {
-            ["FeedService:RateLimits:Enabled"] = "false",
-            ["FeedService:RateLimits:WriteBurst"] = "1",
-        });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
+    ["FeedService:RateLimits:Enabled"] = "false",
+    ["FeedService:RateLimits:WriteBurst"] = "1",
+}))
+{
     [Fact]
     public async Task Writes_are_not_limited()
     {
-        var writer = _app.Writer();
+        var writer = App.Writer();
         for (var i = 0; i < 10; i++)
         {
             var response = await writer.PostAsJsonAsync("/api/categories", new { slug = $"free-{i}", name = "Free" });

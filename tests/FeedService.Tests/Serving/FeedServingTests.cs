@@ -6,22 +6,19 @@ using Xunit;
 
 namespace FeedService.Tests.Serving;
 
-public sealed class FeedServingTests : IAsyncLifetime
+public sealed class FeedServingTests() : AppTestBase(new FeedServiceApp())
 {
-    private readonly FeedServiceApp _app = new();
     private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _client = _app.CreateClient();
-        await _app.CreateCategoryAsync("tech", "Tech");
-        var post = await _app.CreatePostAsync(new { title = "Serving test", content = "<p>Body</p>", categories = new[] { "tech" }, publishedAt = "2026-01-02T03:04:05Z" });
+        _client = App.CreateClient();
+        await App.CreateCategoryAsync("tech", "Tech");
+        var post = await App.CreatePostAsync(new { title = "Serving test", content = "<p>Body</p>", categories = new[] { "tech" }, publishedAt = "2026-01-02T03:04:05Z" });
         foreach (var file in new[] { "tech.rss", "tech.atom", "tech.json", "all.rss", "all.atom", "all.json" })
-            await _app.WaitForFeedAsync(file, x => x.Contains(post.Guid, StringComparison.Ordinal));
-        await _app.WaitForFeedFolderAsync();
+            await App.WaitForFeedAsync(file, x => x.Contains(post.Guid, StringComparison.Ordinal));
+        await App.WaitForFeedFolderAsync();
     }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Theory]
     [InlineData("tech.rss", "application/rss+xml")]
@@ -33,18 +30,15 @@ public sealed class FeedServingTests : IAsyncLifetime
     public async Task Get_serves_the_file_with_caching_headers(string file, string mediaType)
     {
         var response = await _client.GetAsync($"/feeds/{file}");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(mediaType, response.Content.Headers.ContentType!.MediaType);
-        Assert.Equal("utf-8", response.Content.Headers.ContentType.CharSet);
+        ResponseAssert.OkForEveryOrigin(response, mediaType);
         Assert.False(response.Headers.ETag!.IsWeak);
         Assert.NotNull(response.Content.Headers.LastModified);
         Assert.True(response.Headers.CacheControl!.Public);
         Assert.Equal(TimeSpan.FromSeconds(300), response.Headers.CacheControl.MaxAge);
         Assert.Contains("Accept-Encoding", response.Headers.Vary);
-        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
         var body = await response.Content.ReadAsByteArrayAsync();
         // feeds/ is the static copy of exactly what is served.
-        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_app.FeedsFolder, file)), body);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(App.FeedsFolder, file)), body);
     }
 
     [Fact]

@@ -2,27 +2,17 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using FeedService.Aggregation.Fetching;
-using FeedService.Tests.Infrastructure;
 using Xunit;
 
 namespace FeedService.Tests.Aggregation.Fetching;
 
 /// <summary>The SSRF guard, through real fetches: refused addresses never see a request; allowed ones work.</summary>
-public sealed class AddressGuardTests : IAsyncLifetime
+public sealed class AddressGuardTests() : FetchTestBase(o => o.AllowPrivateNetworks = false)
 {
-    private LocalFeedServer _server = null!;
-    private readonly TestFetcher _guarded = new(o => o.AllowPrivateNetworks = false);
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LocalFeedServer.StartAsync();
-        _server.MapText("/feed", "<rss/>");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _guarded.DisposeAsync();
-        await _server.DisposeAsync();
+        await base.InitializeAsync();
+        Server.MapText("/feed", "<rss/>");
     }
 
     [Theory]
@@ -32,14 +22,14 @@ public sealed class AddressGuardTests : IAsyncLifetime
     [InlineData("[::ffff:127.0.0.1]", "127.0.0.1 is a loopback address")]
     public async Task The_local_server_is_refused_and_never_contacted(string host, string reason)
     {
-        var url = new Uri(string.Format(CultureInfo.InvariantCulture, "http://{0}:{1}/feed", host, _server.Port));
+        var url = new Uri(string.Format(CultureInfo.InvariantCulture, "http://{0}:{1}/feed", host, Server.Port));
 
-        var result = await _guarded.FetchAsync(url);
+        var result = await Fetcher.FetchAsync(url);
 
         Assert.Equal(FetchOutcome.Refused, result.Outcome);
         Assert.Contains(reason, result.Error, StringComparison.Ordinal);
         Assert.Null(result.StatusCode);
-        Assert.Empty(_server.Requests);
+        Assert.Empty(Server.Requests);
     }
 
     [Theory]
@@ -58,7 +48,7 @@ public sealed class AddressGuardTests : IAsyncLifetime
     public async Task Forbidden_networks_are_refused_before_connecting(string url, string reason)
     {
         var started = Stopwatch.GetTimestamp();
-        var result = await _guarded.FetchAsync(new Uri(url));
+        var result = await Fetcher.FetchAsync(new Uri(url));
 
         Assert.Equal(FetchOutcome.Refused, result.Outcome);
         Assert.Contains(reason, result.Error, StringComparison.Ordinal);
@@ -73,10 +63,10 @@ public sealed class AddressGuardTests : IAsyncLifetime
     {
         await using var open = new TestFetcher(o => o.AllowPrivateNetworks = true);
 
-        var result = await open.FetchAsync(new Uri(string.Format(CultureInfo.InvariantCulture, "http://{0}:{1}/feed", host, _server.Port)));
+        var result = await open.FetchAsync(new Uri(string.Format(CultureInfo.InvariantCulture, "http://{0}:{1}/feed", host, Server.Port)));
 
         Assert.Equal(FetchOutcome.Ok, result.Outcome);
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
     }
 
     [Theory]

@@ -8,30 +8,20 @@ using Xunit;
 namespace FeedService.Tests.Aggregation.Fetching;
 
 /// <summary>Time and size limits. Every slow handler here gives up by itself after 30 s at most, and on abort.</summary>
-public sealed class LimitTests : IAsyncLifetime
+public sealed class LimitTests() : FetchTestBase(o =>
+{
+    o.TimeoutSeconds = 1;
+    o.ConnectTimeoutSeconds = 1;
+    o.MaxBodyBytes = Cap;
+})
 {
     private const int Cap = 64 * 1024;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
-    private LocalFeedServer _server = null!;
-    private readonly TestFetcher _fetcher = new(o =>
-    {
-        o.TimeoutSeconds = 1;
-        o.ConnectTimeoutSeconds = 1;
-        o.MaxBodyBytes = Cap;
-    });
-
-    public async Task InitializeAsync() => _server = await LocalFeedServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _fetcher.DisposeAsync();
-        await _server.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_server_that_never_answers_times_out_within_the_bound()
     {
-        _server.Map("/hang", context => Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
+        Server.Map("/hang", context => Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
 
         var (result, elapsed) = await TimedFetchAsync("/hang");
 
@@ -43,7 +33,7 @@ public sealed class LimitTests : IAsyncLifetime
     [Fact]
     public async Task A_body_dripping_slowly_times_out_although_headers_came_at_once()
     {
-        _server.Map("/drip", async context =>
+        Server.Map("/drip", async context =>
         {
             context.Response.ContentType = "application/rss+xml";
             await context.Response.StartAsync(context.RequestAborted);
@@ -69,23 +59,23 @@ public sealed class LimitTests : IAsyncLifetime
         // Each hop alone fits in a 3 s limit with a second to spare (a loaded CI machine needs the margin);
         // the two together do not.
         await using var fetcher = new TestFetcher(o => o.TimeoutSeconds = 3);
-        _server.Map("/slow-redirect", async context =>
+        Server.Map("/slow-redirect", async context =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(2000), context.RequestAborted);
             await LocalFeedServer.WriteAsync(context, 302, null, null, ("Location", "/slow-feed"));
         });
-        _server.Map("/slow-feed", async context =>
+        Server.Map("/slow-feed", async context =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(2000), context.RequestAborted);
             await LocalFeedServer.WriteAsync(context, 200, "<rss/>"u8.ToArray(), "application/rss+xml");
         });
 
         var started = Stopwatch.GetTimestamp();
-        var result = await fetcher.FetchAsync(_server.Url("/slow-redirect"));
+        var result = await fetcher.FetchAsync(Server.Url("/slow-redirect"));
         var elapsed = Stopwatch.GetElapsedTime(started);
 
         Assert.Equal(FetchOutcome.Timeout, result.Outcome);
-        Assert.Equal(_server.Url("/slow-feed"), result.FinalUrl);
+        Assert.Equal(Server.Url("/slow-feed"), result.FinalUrl);
         Assert.InRange(elapsed, TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(7));
     }
 
@@ -116,13 +106,13 @@ public sealed class LimitTests : IAsyncLifetime
     public async Task A_body_may_be_exactly_the_cap_and_not_a_byte_more(int length, bool chunked, FetchOutcome expected)
     {
         var body = new byte[length];
-        _server.Map("/sized", async context =>
+        Server.Map("/sized", async context =>
         {
             if (!chunked) context.Response.ContentLength = length;
             await context.Response.Body.WriteAsync(body, context.RequestAborted);
         });
 
-        var result = await _fetcher.FetchAsync(_server.Url("/sized"));
+        var result = await FetchAsync("/sized");
 
         Assert.Equal(expected, result.Outcome);
         Assert.Equal(200, result.StatusCode);
@@ -133,7 +123,7 @@ public sealed class LimitTests : IAsyncLifetime
     public async Task A_declared_length_over_the_cap_is_refused_before_reading_the_body()
     {
         // Headers promise 10 MB, then nothing comes: only the declared length can end this before the time limit.
-        _server.Map("/huge", async context =>
+        Server.Map("/huge", async context =>
         {
             context.Response.ContentLength = 10 * 1024 * 1024;
             await context.Response.Body.FlushAsync(context.RequestAborted); // sends the headers
@@ -150,7 +140,7 @@ public sealed class LimitTests : IAsyncLifetime
     [Fact]
     public async Task An_endless_chunked_body_is_cut_off_at_the_cap()
     {
-        _server.Map("/endless", async context =>
+        Server.Map("/endless", async context =>
         {
             var chunk = new byte[4096];
             var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
@@ -173,9 +163,9 @@ public sealed class LimitTests : IAsyncLifetime
         // 1 MB of zeros packs into about a kilobyte: small on the wire, sixteen times the cap once unpacked.
         var bomb = ConditionalGetTests.Compress(new byte[1024 * 1024], encoding);
         Assert.True(bomb.Length < Cap);
-        _server.MapResponse("/bomb", 200, bomb, "application/rss+xml", ("Content-Encoding", encoding));
+        Server.MapResponse("/bomb", 200, bomb, "application/rss+xml", ("Content-Encoding", encoding));
 
-        var result = await _fetcher.FetchAsync(_server.Url("/bomb"));
+        var result = await FetchAsync("/bomb");
 
         Assert.Equal(FetchOutcome.TooLarge, result.Outcome);
     }
@@ -183,7 +173,7 @@ public sealed class LimitTests : IAsyncLifetime
     private async Task<(FetchResult Result, TimeSpan Elapsed)> TimedFetchAsync(string path)
     {
         var started = Stopwatch.GetTimestamp();
-        var result = await _fetcher.FetchAsync(_server.Url(path));
+        var result = await FetchAsync(path);
         return (result, Stopwatch.GetElapsedTime(started));
     }
 

@@ -5,22 +5,14 @@ using Xunit;
 
 namespace FeedService.Tests.Aggregation.Fetching;
 
-public sealed class RedirectTests : IAsyncLifetime
+public sealed class RedirectTests() : FetchTestBase(o => o.MaxRedirects = 3)
 {
     private const string Feed = "<feed xmlns=\"http://www.w3.org/2005/Atom\"/>";
-    private LocalFeedServer _server = null!;
-    private readonly TestFetcher _fetcher = new(o => o.MaxRedirects = 3);
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LocalFeedServer.StartAsync();
-        _server.MapFeed("/feed", Feed, etag: "\"v1\"");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _fetcher.DisposeAsync();
-        await _server.DisposeAsync();
+        await base.InitializeAsync();
+        Server.MapFeed("/feed", Feed, etag: "\"v1\"");
     }
 
     [Theory]
@@ -28,14 +20,14 @@ public sealed class RedirectTests : IAsyncLifetime
     [InlineData(308)]
     public async Task A_permanent_redirect_gives_the_new_url_to_store(int status)
     {
-        _server.MapRedirect("/old", status, _server.Url("/feed").AbsoluteUri);
+        Server.MapRedirect("/old", status, Server.Url("/feed").AbsoluteUri);
 
-        var result = await _fetcher.FetchAsync(_server.Url("/old"));
+        var result = await FetchAsync("/old");
 
         Assert.Equal(FetchOutcome.Ok, result.Outcome);
         Assert.Equal(Feed, System.Text.Encoding.UTF8.GetString(result.Body!));
-        Assert.Equal(_server.Url("/feed"), result.FinalUrl);
-        Assert.Equal(_server.Url("/feed"), result.PermanentUrl);
+        Assert.Equal(Server.Url("/feed"), result.FinalUrl);
+        Assert.Equal(Server.Url("/feed"), result.PermanentUrl);
     }
 
     [Theory]
@@ -44,24 +36,17 @@ public sealed class RedirectTests : IAsyncLifetime
     [InlineData(307)]
     public async Task A_temporary_redirect_is_followed_but_not_stored(int status)
     {
-        _server.MapRedirect("/today", status, _server.Url("/feed").AbsoluteUri);
+        Server.MapRedirect("/today", status, Server.Url("/feed").AbsoluteUri);
 
-        var result = await _fetcher.FetchAsync(_server.Url("/today"));
-
-        Assert.Equal(FetchOutcome.Ok, result.Outcome);
-        Assert.Equal(_server.Url("/feed"), result.FinalUrl);
-        Assert.Null(result.PermanentUrl);
+        AssertFollowedButNotStored(await FetchAsync("/today"));
     }
 
     [Fact]
     public async Task A_chain_of_only_permanent_hops_is_stored_as_its_end()
     {
-        _server.MapRedirect("/a", 301, "/b");
-        _server.MapRedirect("/b", 308, "/feed");
+        var result = await FetchThroughChainAsync(301, 308);
 
-        var result = await _fetcher.FetchAsync(_server.Url("/a"));
-
-        Assert.Equal(_server.Url("/feed"), result.PermanentUrl);
+        Assert.Equal(Server.Url("/feed"), result.PermanentUrl);
     }
 
     [Theory]
@@ -70,67 +55,60 @@ public sealed class RedirectTests : IAsyncLifetime
     [InlineData(308, 307)]
     public async Task A_temporary_hop_anywhere_in_the_chain_means_nothing_to_store(int first, int second)
     {
-        _server.MapRedirect("/a", first, "/b");
-        _server.MapRedirect("/b", second, "/feed");
-
-        var result = await _fetcher.FetchAsync(_server.Url("/a"));
-
-        Assert.Equal(FetchOutcome.Ok, result.Outcome);
-        Assert.Equal(_server.Url("/feed"), result.FinalUrl);
-        Assert.Null(result.PermanentUrl);
+        AssertFollowedButNotStored(await FetchThroughChainAsync(first, second));
     }
 
     [Fact]
     public async Task Relative_locations_are_resolved_against_the_current_url()
     {
-        _server.MapRedirect("/dir/a", 302, "b?x=1");
-        _server.Map("/dir/b", ctx => LocalFeedServer.WriteAsync(ctx, 302, null, null, ("Location", "../feed")));
+        Server.MapRedirect("/dir/a", 302, "b?x=1");
+        Server.Map("/dir/b", ctx => LocalFeedServer.WriteAsync(ctx, 302, null, null, ("Location", "../feed")));
 
-        var result = await _fetcher.FetchAsync(_server.Url("/dir/a"));
+        var result = await FetchAsync("/dir/a");
 
         Assert.Equal(FetchOutcome.Ok, result.Outcome);
-        Assert.Equal("?x=1", _server.RequestsTo("/dir/b").Single().Query);
-        Assert.Equal(_server.Url("/feed"), result.FinalUrl);
+        Assert.Equal("?x=1", Server.RequestsTo("/dir/b").Single().Query);
+        Assert.Equal(Server.Url("/feed"), result.FinalUrl);
     }
 
     [Fact]
     public async Task Validators_are_sent_on_every_hop_so_a_redirected_feed_can_answer_304()
     {
-        _server.MapRedirect("/today", 302, "/feed");
+        Server.MapRedirect("/today", 302, "/feed");
 
-        var result = await _fetcher.FetchAsync(_server.Url("/today"), etag: "\"v1\"");
+        var result = await FetchAsync("/today", etag: "\"v1\"");
 
         Assert.Equal(FetchOutcome.NotModified, result.Outcome);
-        Assert.Equal("\"v1\"", _server.RequestsTo("/today").Single().Header("If-None-Match"));
-        Assert.Equal("\"v1\"", _server.RequestsTo("/feed").Single().Header("If-None-Match"));
+        Assert.Equal("\"v1\"", Server.RequestsTo("/today").Single().Header("If-None-Match"));
+        Assert.Equal("\"v1\"", Server.RequestsTo("/feed").Single().Header("If-None-Match"));
     }
 
     [Fact]
     public async Task A_permanent_move_to_a_failing_url_is_not_stored()
     {
-        _server.MapRedirect("/old", 301, "/broken");
-        _server.MapStatus("/broken", 500);
+        Server.MapRedirect("/old", 301, "/broken");
+        Server.MapStatus("/broken", 500);
 
-        var result = await _fetcher.FetchAsync(_server.Url("/old"));
+        var result = await FetchAsync("/old");
 
         Assert.Equal(FetchOutcome.HttpError, result.Outcome);
         Assert.Equal(500, result.StatusCode);
-        Assert.Equal(_server.Url("/broken"), result.FinalUrl);
+        Assert.Equal(Server.Url("/broken"), result.FinalUrl);
         Assert.Null(result.PermanentUrl);
     }
 
     [Fact]
     public async Task A_redirect_loop_is_detected_before_the_hop_limit()
     {
-        _server.MapRedirect("/ping", 302, "/pong");
-        _server.MapRedirect("/pong", 301, "/ping");
+        Server.MapRedirect("/ping", 302, "/pong");
+        Server.MapRedirect("/pong", 301, "/ping");
 
-        var result = await _fetcher.FetchAsync(_server.Url("/ping"));
+        var result = await FetchAsync("/ping");
 
         Assert.Equal(FetchOutcome.TooManyRedirects, result.Outcome);
         Assert.Contains("loop", result.Error, StringComparison.Ordinal);
-        Assert.Single(_server.RequestsTo("/ping"));
-        Assert.Single(_server.RequestsTo("/pong"));
+        Assert.Single(Server.RequestsTo("/ping"));
+        Assert.Single(Server.RequestsTo("/pong"));
         Assert.Null(result.PermanentUrl);
     }
 
@@ -138,25 +116,23 @@ public sealed class RedirectTests : IAsyncLifetime
     public async Task More_than_max_redirects_hops_is_too_many()
     {
         // MaxRedirects is 3: /r0 → /r1 → /r2 → /r3 is fine, one more is not.
-        for (var i = 0; i < 5; i++) _server.MapRedirect($"/r{i}", 301, $"/r{i + 1}");
-        _server.MapText("/r3", Feed);
+        for (var i = 0; i < 5; i++) Server.MapRedirect($"/r{i}", 301, $"/r{i + 1}");
+        Server.MapText("/r3", Feed);
 
-        Assert.Equal(FetchOutcome.Ok, (await _fetcher.FetchAsync(_server.Url("/r0"))).Outcome);
+        Assert.Equal(FetchOutcome.Ok, (await FetchAsync("/r0")).Outcome);
 
-        _server.MapRedirect("/r3", 301, "/r4");
-        _server.MapText("/r4", Feed);
-        var result = await _fetcher.FetchAsync(_server.Url("/r0"));
+        Server.MapRedirect("/r3", 301, "/r4");
+        Server.MapText("/r4", Feed);
+        var result = await FetchAsync("/r0");
         Assert.Equal(FetchOutcome.TooManyRedirects, result.Outcome);
         Assert.Contains("more than 3 redirects", result.Error, StringComparison.Ordinal);
-        Assert.Empty(_server.RequestsTo("/r4"));
+        Assert.Empty(Server.RequestsTo("/r4"));
     }
 
     [Fact]
     public async Task A_redirect_without_location_is_an_http_error()
     {
-        _server.MapStatus("/nowhere", 301);
-
-        var result = await _fetcher.FetchAsync(_server.Url("/nowhere"));
+        var result = await FetchStatusAsync(301);
 
         Assert.Equal(FetchOutcome.HttpError, result.Outcome);
         Assert.Equal(301, result.StatusCode);
@@ -169,9 +145,9 @@ public sealed class RedirectTests : IAsyncLifetime
     [InlineData("gopher://127.0.0.1:70/")]
     public async Task A_redirect_to_another_scheme_is_refused(string location)
     {
-        _server.MapRedirect("/sneaky", 302, location);
+        Server.MapRedirect("/sneaky", 302, location);
 
-        var result = await _fetcher.FetchAsync(_server.Url("/sneaky"));
+        var result = await FetchAsync("/sneaky");
 
         Assert.Equal(FetchOutcome.Refused, result.Outcome);
         Assert.Contains("scheme", result.Error, StringComparison.Ordinal);
@@ -187,14 +163,29 @@ public sealed class RedirectTests : IAsyncLifetime
         // Private networks off, with only 127.0.0.1 let through so the first hop reaches the test server.
         await using var guarded = new TestFetcher(o => o.AllowPrivateNetworks = false,
             guard: new AddressGuard(allowPrivateNetworks: false) { AlsoAllowed = new HashSet<IPAddress> { IPAddress.Loopback } });
-        _server.MapRedirect("/to-inside", 301, location);
+        Server.MapRedirect("/to-inside", 301, location);
 
-        var result = await guarded.FetchAsync(_server.Url("/to-inside"));
+        var result = await guarded.FetchAsync(Server.Url("/to-inside"));
 
         Assert.Equal(FetchOutcome.Refused, result.Outcome);
         Assert.Contains(address, result.Error, StringComparison.Ordinal);
         Assert.Equal(new Uri(location), result.FinalUrl);
         Assert.Null(result.PermanentUrl);
-        Assert.Single(_server.RequestsTo("/to-inside"));
+        Assert.Single(Server.RequestsTo("/to-inside"));
+    }
+
+    /// <summary>Fetches /a, which redirects to /b with <paramref name="first"/>, which redirects to /feed with <paramref name="second"/>.</summary>
+    private Task<FetchResult> FetchThroughChainAsync(int first, int second)
+    {
+        Server.MapRedirect("/a", first, "/b");
+        Server.MapRedirect("/b", second, "/feed");
+        return FetchAsync("/a");
+    }
+
+    private void AssertFollowedButNotStored(FetchResult result)
+    {
+        Assert.Equal(FetchOutcome.Ok, result.Outcome);
+        Assert.Equal(Server.Url("/feed"), result.FinalUrl);
+        Assert.Null(result.PermanentUrl);
     }
 }

@@ -8,27 +8,15 @@ using Xunit;
 
 namespace FeedService.Tests.Aggregation.Fetching;
 
-public sealed class StatusMappingTests : IAsyncLifetime
+// A fixed clock makes the HTTP-date form of Retry-After exact. (The fetch's own time limits run on real time.)
+public sealed class StatusMappingTests() : FetchTestBase(time: new FakeTimeProvider(Now))
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
-    private LocalFeedServer _server = null!;
-    // A fixed clock makes the HTTP-date form of Retry-After exact. (The fetch's own time limits run on real time.)
-    private readonly TestFetcher _fetcher = new(time: new FakeTimeProvider(Now));
-
-    public async Task InitializeAsync() => _server = await LocalFeedServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _fetcher.DisposeAsync();
-        await _server.DisposeAsync();
-    }
 
     [Fact]
     public async Task Gone_is_its_own_outcome()
     {
-        _server.MapStatus("/gone", 410);
-
-        var result = await _fetcher.FetchAsync(_server.Url("/gone"));
+        var result = await FetchStatusAsync(410);
 
         Assert.Equal(FetchOutcome.Gone, result.Outcome);
         Assert.Equal(410, result.StatusCode);
@@ -44,9 +32,7 @@ public sealed class StatusMappingTests : IAsyncLifetime
     [InlineData(206)]
     public async Task Other_statuses_are_http_errors_carrying_the_status(int status)
     {
-        _server.MapStatus("/bad", status);
-
-        var result = await _fetcher.FetchAsync(_server.Url("/bad"));
+        var result = await FetchStatusAsync(status);
 
         Assert.Equal(FetchOutcome.HttpError, result.Outcome);
         Assert.Equal(status, result.StatusCode);
@@ -60,9 +46,7 @@ public sealed class StatusMappingTests : IAsyncLifetime
     [InlineData(503)]
     public async Task Retry_after_in_seconds_is_read(int status)
     {
-        _server.MapStatus("/busy", status, ("Retry-After", "120"));
-
-        var result = await _fetcher.FetchAsync(_server.Url("/busy"));
+        var result = await FetchStatusAsync(status, ("Retry-After", "120"));
 
         Assert.Equal(FetchOutcome.HttpError, result.Outcome);
         Assert.Equal(status, result.StatusCode);
@@ -74,9 +58,7 @@ public sealed class StatusMappingTests : IAsyncLifetime
     [InlineData(503)]
     public async Task Retry_after_as_an_http_date_is_the_time_until_then(int status)
     {
-        _server.MapStatus("/busy", status, ("Retry-After", Now.AddSeconds(90).ToString("R", CultureInfo.InvariantCulture)));
-
-        var result = await _fetcher.FetchAsync(_server.Url("/busy"));
+        var result = await FetchStatusAsync(status, ("Retry-After", HttpDate(Now.AddSeconds(90))));
 
         Assert.Equal(status, result.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(90), result.RetryAfter);
@@ -85,25 +67,22 @@ public sealed class StatusMappingTests : IAsyncLifetime
     [Fact]
     public async Task Retry_after_in_the_past_means_now_and_garbage_means_nothing()
     {
-        _server.MapStatus("/past", 429, ("Retry-After", Now.AddHours(-1).ToString("R", CultureInfo.InvariantCulture)));
-        _server.MapStatus("/garbage", 429, ("Retry-After", "soon-ish"));
-
-        Assert.Equal(TimeSpan.Zero, (await _fetcher.FetchAsync(_server.Url("/past"))).RetryAfter);
-        Assert.Null((await _fetcher.FetchAsync(_server.Url("/garbage"))).RetryAfter);
+        Assert.Equal(TimeSpan.Zero, (await FetchStatusAsync(429, ("Retry-After", HttpDate(Now.AddHours(-1))))).RetryAfter);
+        Assert.Null((await FetchStatusAsync(429, ("Retry-After", "soon-ish"))).RetryAfter);
     }
 
     [Fact]
     public async Task Cache_control_max_age_and_expires_are_read()
     {
         var expires = Now.AddHours(2);
-        _server.MapText("/cached", "<rss/>", headers: [("Cache-Control", "public, max-age=600"), ("Expires", expires.ToString("R", CultureInfo.InvariantCulture))]);
-        _server.MapText("/shared", "<rss/>", headers: [("Cache-Control", "s-maxage=300"), ("Expires", "0")]);
+        Server.MapText("/cached", "<rss/>", headers: [("Cache-Control", "public, max-age=600"), ("Expires", HttpDate(expires))]);
+        Server.MapText("/shared", "<rss/>", headers: [("Cache-Control", "s-maxage=300"), ("Expires", "0")]);
 
-        var cached = await _fetcher.FetchAsync(_server.Url("/cached"));
+        var cached = await FetchAsync("/cached");
         Assert.Equal(TimeSpan.FromSeconds(600), cached.MaxAge);
         Assert.Equal(expires, cached.Expires);
 
-        var shared = await _fetcher.FetchAsync(_server.Url("/shared"));
+        var shared = await FetchAsync("/shared");
         Assert.Equal(TimeSpan.FromSeconds(300), shared.MaxAge);
         Assert.Equal(DateTimeOffset.MinValue, shared.Expires); // "0" means already expired (RFC 9111 §5.3)
     }
@@ -111,9 +90,9 @@ public sealed class StatusMappingTests : IAsyncLifetime
     [Fact]
     public async Task Hints_are_read_on_a_304_too()
     {
-        _server.MapStatus("/same", 304, ("ETag", "\"v2\""), ("Cache-Control", "max-age=60"));
+        Server.MapStatus("/same", 304, ("ETag", "\"v2\""), ("Cache-Control", "max-age=60"));
 
-        var result = await _fetcher.FetchAsync(_server.Url("/same"), etag: "\"v1\"");
+        var result = await FetchAsync("/same", etag: "\"v1\"");
 
         Assert.Equal(FetchOutcome.NotModified, result.Outcome);
         Assert.Equal("\"v2\"", result.ETag);
@@ -126,7 +105,7 @@ public sealed class StatusMappingTests : IAsyncLifetime
     {
         var url = new Uri($"http://127.0.0.1:{ClosedPort()}/feed");
 
-        var result = await _fetcher.FetchAsync(url);
+        var result = await Fetcher.FetchAsync(url);
 
         Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
         Assert.Null(result.StatusCode);
@@ -139,7 +118,7 @@ public sealed class StatusMappingTests : IAsyncLifetime
     public async Task A_name_that_does_not_resolve_is_a_network_error()
     {
         // .invalid never resolves (RFC 6761).
-        var result = await _fetcher.FetchAsync(new Uri("http://no-such-host.invalid/feed"));
+        var result = await Fetcher.FetchAsync(new Uri("http://no-such-host.invalid/feed"));
 
         Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
         Assert.DoesNotContain('\n', result.Error!);
@@ -148,13 +127,13 @@ public sealed class StatusMappingTests : IAsyncLifetime
     [Fact]
     public async Task A_server_that_closes_the_connection_without_answering_is_a_network_error()
     {
-        _server.Map("/rude", context =>
+        Server.Map("/rude", context =>
         {
             context.Abort();
             return Task.CompletedTask;
         });
 
-        var result = await _fetcher.FetchAsync(_server.Url("/rude"));
+        var result = await FetchAsync("/rude");
 
         Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
         Assert.DoesNotContain('\n', result.Error!);
@@ -163,9 +142,9 @@ public sealed class StatusMappingTests : IAsyncLifetime
     [Fact]
     public async Task A_corrupt_compressed_body_is_a_network_error()
     {
-        _server.MapResponse("/corrupt", 200, [0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "application/rss+xml", ("Content-Encoding", "gzip"));
+        Server.MapResponse("/corrupt", 200, [0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "application/rss+xml", ("Content-Encoding", "gzip"));
 
-        var result = await _fetcher.FetchAsync(_server.Url("/corrupt"));
+        var result = await FetchAsync("/corrupt");
 
         Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
         Assert.Contains("decompress", result.Error, StringComparison.Ordinal);
@@ -177,7 +156,7 @@ public sealed class StatusMappingTests : IAsyncLifetime
         await using var tls = await LocalFeedServer.StartAsync(https: true);
         tls.MapText("/feed", "<rss/>");
 
-        var result = await _fetcher.FetchAsync(tls.Url("/feed"));
+        var result = await Fetcher.FetchAsync(tls.Url("/feed"));
 
         Assert.Equal("https", tls.BaseUrl.Scheme);
         Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
@@ -188,9 +167,9 @@ public sealed class StatusMappingTests : IAsyncLifetime
     [Fact]
     public async Task Tls_spoken_to_a_plain_http_server_is_a_network_error()
     {
-        _server.MapText("/feed", "<rss/>");
+        Server.MapText("/feed", "<rss/>");
 
-        var result = await _fetcher.FetchAsync(new Uri($"https://127.0.0.1:{_server.Port}/feed"));
+        var result = await Fetcher.FetchAsync(new Uri($"https://127.0.0.1:{Server.Port}/feed"));
 
         Assert.Equal(FetchOutcome.NetworkError, result.Outcome);
         Assert.DoesNotContain('\n', result.Error!);
@@ -202,17 +181,17 @@ public sealed class StatusMappingTests : IAsyncLifetime
     [InlineData("ws://127.0.0.1:{0}/feed")]
     public async Task Schemes_other_than_http_and_https_are_refused(string url)
     {
-        var result = await _fetcher.FetchAsync(new Uri(string.Format(CultureInfo.InvariantCulture, url, _server.Port)));
+        var result = await Fetcher.FetchAsync(new Uri(string.Format(CultureInfo.InvariantCulture, url, Server.Port)));
 
         Assert.Equal(FetchOutcome.Refused, result.Outcome);
         Assert.Contains("scheme", result.Error, StringComparison.Ordinal);
-        Assert.Empty(_server.Requests);
+        Assert.Empty(Server.Requests);
     }
 
     [Fact]
     public async Task A_relative_url_is_refused()
     {
-        var result = await _fetcher.FetchAsync(new Uri("/feed", UriKind.Relative));
+        var result = await Fetcher.FetchAsync(new Uri("/feed", UriKind.Relative));
 
         Assert.Equal(FetchOutcome.Refused, result.Outcome);
     }
@@ -220,11 +199,13 @@ public sealed class StatusMappingTests : IAsyncLifetime
     [Fact]
     public async Task The_callers_cancellation_throws_instead_of_becoming_a_result()
     {
-        _server.Map("/hang", context => Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
+        Server.Map("/hang", context => Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _fetcher.FetchAsync(_server.Url("/hang"), ct: cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FetchAsync("/hang", ct: cts.Token));
     }
+
+    private static string HttpDate(DateTimeOffset time) => time.ToString("R", CultureInfo.InvariantCulture);
 
     private static int ClosedPort()
     {

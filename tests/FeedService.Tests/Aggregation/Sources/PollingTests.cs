@@ -8,25 +8,18 @@ using Xunit;
 namespace FeedService.Tests.Aggregation.Sources;
 
 /// <summary>Sources end to end: the real app polls a real HTTP server on 127.0.0.1 and republishes into its feeds.</summary>
-public sealed class PollingTests : IAsyncLifetime
+public sealed class PollingTests()
+    : AppTestBase(new FeedServiceApp(settings: new Dictionary<string, string> { ["FeedService:Aggregation:MaxConsecutiveFailures"] = "3" }))
 {
-    private FeedServiceApp _app = null!;
     private LocalFeedServer _server = null!;
     private HttpClient _writer = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await LocalFeedServer.StartAsync();
-        _app = new FeedServiceApp(settings: new Dictionary<string, string> { ["FeedService:Aggregation:MaxConsecutiveFailures"] = "3" });
-        _writer = _app.Writer();
-        await _app.CreateCategoryAsync("news", "News");
-        await _app.CreateCategoryAsync("gov", "Government");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _server.DisposeAsync();
+        _server = Own(await LocalFeedServer.StartAsync());
+        _writer = App.Writer();
+        await App.CreateCategoryAsync("news", "News");
+        await App.CreateCategoryAsync("gov", "Government");
     }
 
     internal static string Rss(string title, params (string Guid, string Title, string Body, string Date)[] items) =>
@@ -64,19 +57,19 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.Equal("Agency News", source.GetProperty("title").GetString());
         Assert.Equal("rss2.0", source.GetProperty("format").GetString());
 
-        var rss = await _app.WaitForFeedAsync("news.rss", x => x.Contains("First announcement", StringComparison.Ordinal) && x.Contains("Second &amp; last", StringComparison.Ordinal));
+        var rss = await App.WaitForFeedAsync("news.rss", x => x.Contains("First announcement", StringComparison.Ordinal) && x.Contains("Second &amp; last", StringComparison.Ordinal));
         Assert.Contains($"<source url=\"{_server.Url("/feed.xml")}\">Agency News</source>", rss, StringComparison.Ordinal);
         Assert.Contains("https://agency.example.gov/news/a1", rss, StringComparison.Ordinal);
         Assert.Contains("https://agency.example.gov/report.pdf", rss, StringComparison.Ordinal);
         Assert.DoesNotContain("alert(1)", rss, StringComparison.Ordinal);
         Assert.Contains("<pubDate>Mon, 02 Nov 2026 09:00:00 +0000</pubDate>", rss, StringComparison.Ordinal);
         FeedAssert.ValidRss(rss, $"{FeedServiceApp.BaseUrl}/feeds/news.rss");
-        var atom = await _app.WaitForFeedAsync("news.atom", x => x.Contains("First announcement", StringComparison.Ordinal));
+        var atom = await App.WaitForFeedAsync("news.atom", x => x.Contains("First announcement", StringComparison.Ordinal));
         Assert.Contains("<source>", atom, StringComparison.Ordinal);
         FeedAssert.ValidAtom(atom, $"{FeedServiceApp.BaseUrl}/feeds/news.atom");
         // JSON Feed carries the same provenance as an extension object on each aggregated item, and none on local posts.
-        var local = await _app.CreatePostAsync(new { title = "Ours", content = "<p>ours</p>", categories = new[] { "news" } });
-        var json = await _app.WaitForFeedAsync("news.json", x => x.Contains("First announcement", StringComparison.Ordinal) && x.Contains(local.Guid, StringComparison.Ordinal));
+        var local = await App.CreatePostAsync(new { title = "Ours", content = "<p>ours</p>", categories = new[] { "news" } });
+        var json = await App.WaitForFeedAsync("news.json", x => x.Contains("First announcement", StringComparison.Ordinal) && x.Contains(local.Guid, StringComparison.Ordinal));
         var items = JsonDocument.Parse(json).RootElement.GetProperty("items").EnumerateArray().ToList();
         var republished = items.Single(i => i.GetProperty("title").GetString() == "First announcement");
         Assert.Equal(_server.Url("/feed.xml").AbsoluteUri, republished.GetProperty("_source").GetProperty("feed_url").GetString());
@@ -107,7 +100,7 @@ public sealed class PollingTests : IAsyncLifetime
         var created = await AddSourceAsync("/blog", "news");
         Assert.Equal(_server.Url("/atom.xml").AbsoluteUri, created.GetProperty("source").GetProperty("url").GetString());
         Assert.Equal(_server.Url("/blog").AbsoluteUri, created.GetProperty("source").GetProperty("requestedUrl").GetString());
-        await _app.WaitForFeedAsync("news.atom", x => x.Contains("From the page", StringComparison.Ordinal));
+        await App.WaitForFeedAsync("news.atom", x => x.Contains("From the page", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -136,7 +129,7 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await _writer.PostAsJsonAsync("/api/sources", new { url = _server.Url("/feed.xml").AbsoluteUri, pollInterval = "00:00:01" })).StatusCode);
         await AddSourceAsync("/feed.xml", "news");
         Assert.Equal(HttpStatusCode.Conflict, (await _writer.PostAsJsonAsync("/api/sources", new { url = _server.Url("/feed.xml").AbsoluteUri })).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.CreateClient().PostAsJsonAsync("/api/sources", new { url = "https://x.example/" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.CreateClient().PostAsJsonAsync("/api/sources", new { url = "https://x.example/" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _writer.PostAsync("/api/sources/999/poll", null)).StatusCode);
     }
 
@@ -145,7 +138,7 @@ public sealed class PollingTests : IAsyncLifetime
     {
         _server.MapFeed("/feed.xml", Rss("Agency", ("k1", "Original title", "<p>v1</p>", "Mon, 02 Nov 2026 09:00:00 GMT"), ("k2", "Keep me", "<p>k</p>", "Mon, 02 Nov 2026 08:00:00 GMT")), etag: "\"1\"");
         var id = (await AddSourceAsync("/feed.xml", "gov")).GetProperty("source").GetProperty("id").GetInt64();
-        var before = await _app.WaitForFeedAsync("gov.atom", x => x.Contains("Original title", StringComparison.Ordinal));
+        var before = await App.WaitForFeedAsync("gov.atom", x => x.Contains("Original title", StringComparison.Ordinal));
         var posts = await _writer.GetFromJsonAsync<JsonElement>("/api/posts?category=gov");
         Assert.Equal(2, posts.GetProperty("total").GetInt32());
         var edited = posts.GetProperty("items").EnumerateArray().Single(p => p.GetProperty("title").GetString() == "Original title");
@@ -156,7 +149,7 @@ public sealed class PollingTests : IAsyncLifetime
         var poll = await PollAsync(id);
         Assert.Equal(1, poll.GetProperty("poll").GetProperty("itemsUpdated").GetInt32());
         Assert.Equal(0, poll.GetProperty("poll").GetProperty("itemsAdded").GetInt32());
-        var after = await _app.WaitForFeedAsync("gov.atom", x => x.Contains("Corrected title", StringComparison.Ordinal));
+        var after = await App.WaitForFeedAsync("gov.atom", x => x.Contains("Corrected title", StringComparison.Ordinal));
         Assert.Contains(guid, after, StringComparison.Ordinal);
         Assert.DoesNotContain("Original title", after, StringComparison.Ordinal);
         Assert.Contains("Keep me", after, StringComparison.Ordinal);
@@ -186,7 +179,7 @@ public sealed class PollingTests : IAsyncLifetime
 
         // An unchanged entry is never written again (the poller now skips it before sanitizing; this guards what that
         // must not change): a post changed behind the poller's back stays, every item is still counted as seen.
-        await using (var c = await TestDatabase.OpenAsync(_app.Folder))
+        await using (var c = await TestDatabase.OpenAsync(App.Folder))
         {
             var command = c.CreateCommand();
             command.CommandText = "UPDATE posts SET content = '<p>kept</p>' WHERE source_entry_key = 'id:u1'";
@@ -286,7 +279,7 @@ public sealed class PollingTests : IAsyncLifetime
             """, Encoding.UTF8, "text/x-opml"));
         import.EnsureSuccessStatusCode();
         // Imported sources are due at once; the import itself starts the polling job.
-        await _app.WaitForFeedAsync("imported.rss", x => x.Contains("Good one", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        await App.WaitForFeedAsync("imported.rss", x => x.Contains("Good one", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
 
         async Task<JsonElement> SourceAsync(string path) =>
             (await _writer.GetFromJsonAsync<JsonElement>("/api/sources")).EnumerateArray().Single(s => s.GetProperty("url").GetString()!.EndsWith(path, StringComparison.Ordinal));
@@ -327,7 +320,7 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.Equal(["science-desk"], report.GetProperty("categoriesCreated").EnumerateArray().Select(c => c.GetString()!).ToArray());
         Assert.Equal(HttpStatusCode.OK, (await _writer.GetAsync("/api/categories/science-desk")).StatusCode);
 
-        var export = await _app.CreateClient().GetAsync("/api/sources/export");
+        var export = await App.CreateClient().GetAsync("/api/sources/export");
         Assert.Equal("text/x-opml", export.Content.Headers.ContentType!.MediaType);
         var exported = await export.Content.ReadAsStringAsync();
 

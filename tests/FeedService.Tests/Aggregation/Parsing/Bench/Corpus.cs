@@ -60,14 +60,11 @@ public static class Corpus
         sb.Append("<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<title>{X(Title(r))} – Site {doc}</title>\n<link>{site}/</link>\n<description>{X(Sentence(r, 12))}</description>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<atom:link href=\"{site}/feed/\" rel=\"self\" type=\"application/rss+xml\"/>\n<language>en-GB</language>\n");
-        var date = new DateTimeOffset(2025, 11, 26, 9, 0, 0, TimeSpan.Zero).AddMinutes(-r.Next(0, 10_000));
+        var date = LatestDate(r);
         sb.Append(CultureInfo.InvariantCulture, $"<lastBuildDate>{Rfc822(date)}</lastBuildDate>\n<ttl>60</ttl>\n");
         for (var i = 0; i < items; i++)
         {
-            date = date.AddHours(-r.Next(1, 48));
-            var path = $"/{date:yyyy/MM}/{Slug(r)}-{i}/";
-            var body = Html(r, site, path);
-            var excerpt = $"<p>{Sentence(r, r.Next(25, 45))} [&#8230;]</p>";
+            (date, var path, var body, var excerpt) = OlderPost(r, site, date, i, "[&#8230;]");
             sb.Append("<item>\n");
             sb.Append(CultureInfo.InvariantCulture, $"<title>{X(Title(r))}</title>\n<link>{site}{path}</link>\n");
             sb.Append(CultureInfo.InvariantCulture, $"<dc:creator><![CDATA[{Names[r.Next(Names.Length)]}]]></dc:creator>\n<pubDate>{Rfc822(date)}</pubDate>\n");
@@ -93,17 +90,14 @@ public static class Corpus
         var withContent = forceContent || r.Next(3) != 0;   // the rest carry the full HTML in summary
         var sb = new StringBuilder(items * 2800);
         sb.Append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n");
-        var date = new DateTimeOffset(2025, 11, 26, 9, 0, 0, TimeSpan.Zero).AddMinutes(-r.Next(0, 10_000));
+        var date = LatestDate(r);
         sb.Append(CultureInfo.InvariantCulture, $"<title type=\"text\">{X(Title(r))} – Site {doc}</title>\n<subtitle>{X(Sentence(r, 12))}</subtitle>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<id>tag:site{doc}.example.org,2025:feed</id>\n<updated>{Rfc3339(date)}</updated>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<link rel=\"alternate\" type=\"text/html\" href=\"{site}/\"/>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{site}/feed.atom\"/>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<author><name>{X(Names[r.Next(Names.Length)])}</name></author>\n<generator uri=\"https://example.org/gen\" version=\"1.0\">Gen</generator>\n");
         for (var i = 0; i < items; i++)
         {
-            date = date.AddHours(-r.Next(1, 48));
-            var path = $"/{date:yyyy/MM}/{Slug(r)}-{i}/";
-            var body = Html(r, site, path);
-            var excerpt = $"<p>{Sentence(r, r.Next(25, 45))} &#8230;</p>";
+            (date, var path, var body, var excerpt) = OlderPost(r, site, date, i, "&#8230;");
             sb.Append("<entry>\n");
             sb.Append(CultureInfo.InvariantCulture, $"<title type=\"html\">{X(Title(r))}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{site}{path}\"/>\n");
             sb.Append(CultureInfo.InvariantCulture, $"<id>tag:site{doc}.example.org,2025:entry-{20_000 + i}</id>\n");
@@ -123,6 +117,21 @@ public static class Corpus
         }
         sb.Append("</feed>\n");
         return sb.ToString();
+    }
+
+    /// <summary>When the newest post of a document was published.</summary>
+    private static DateTimeOffset LatestDate(Random r) => new DateTimeOffset(2025, 11, 26, 9, 0, 0, TimeSpan.Zero).AddMinutes(-r.Next(0, 10_000));
+
+    /// <summary>
+    /// The <paramref name="i"/>th post of a document, published some hours before <paramref name="newer"/>: its date, path
+    /// on <paramref name="site"/>, HTML body and an excerpt ending in <paramref name="ellipsis"/>.
+    /// </summary>
+    private static (DateTimeOffset Date, string Path, string Body, string Excerpt) OlderPost(Random r, string site, DateTimeOffset newer, int i, string ellipsis)
+    {
+        var date = newer.AddHours(-r.Next(1, 48));
+        var path = $"/{date:yyyy/MM}/{Slug(r)}-{i}/";
+        var body = Html(r, site, path);
+        return (date, path, body, $"<p>{Sentence(r, r.Next(25, 45))} {ellipsis}</p>");
     }
 
     /// <summary>~1.5 KB of article HTML, with the usual mix of markup and the odd thing a sanitizer must remove.</summary>
