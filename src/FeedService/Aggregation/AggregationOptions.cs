@@ -44,4 +44,11 @@ public sealed class AggregationOptions
     /// <summary>Quartz cron of the polling job, which picks the sources that are due.</summary>
     [Required]
     public string PollCron { get; set; } = "0/30 * * * * ?";
+
+    /// <summary>
+    /// How long a worker's claim on a source it is polling lasts without renewal. A live worker renews its claims; a dead
+    /// one's lapse after this and another worker polls those sources.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -44,19 +44,49 @@ public sealed class SourceStore(Db db)
         return (await c.QueryAsync<string>(new CommandDefinition(SelectUrls, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
     }
 
-    private const string SelectDue = $"""
-        SELECT {Columns} FROM sources s
-        WHERE s.enabled = TRUE AND s.next_poll_at <= @Now
-        ORDER BY s.next_poll_at, s.id
-        LIMIT @Limit
+    private readonly string _claimDue = $"""
+        UPDATE sources SET claimed_by = @Node, claimed_until = @Until
+        WHERE id IN (
+            SELECT id FROM sources
+            WHERE enabled = TRUE AND next_poll_at <= @Now AND (claimed_until IS NULL OR claimed_until < @Now)
+            ORDER BY next_poll_at, id
+            LIMIT @Limit
+            {db.Sql.SkipLocked})
+        RETURNING id
         """;
 
-    public async Task<List<Source>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct = default)
+    private readonly string _selectByIds = $"SELECT {Columns} FROM sources s WHERE s.id {db.Sql.In("@Ids")} ORDER BY s.next_poll_at, s.id";
+
+    private const string RenewClaims = "UPDATE sources SET claimed_until = @Until WHERE claimed_by = @Node AND claimed_until IS NOT NULL";
+
+    private const string ReleaseClaim = "UPDATE sources SET claimed_by = NULL, claimed_until = NULL WHERE id = @Id AND claimed_by = @Node";
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due sources for <paramref name="node"/> until <paramref name="until"/>:
+    /// sources nobody holds, or whose holder let its claim lapse (it died). Recording a poll releases its claim.
+    /// </summary>
+    public async Task<List<Source>> ClaimDueAsync(string node, DateTimeOffset now, DateTimeOffset until, int limit, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
-        var sources = (await c.QueryAsync<Source>(new CommandDefinition(SelectDue, new { Now = now, Limit = limit }, cancellationToken: ct))).AsList();
+        await using var c = await db.OpenUnsyncedAsync(ct);
+        var ids = (await c.QueryAsync<long>(new CommandDefinition(_claimDue, new { Node = node, Now = now, Until = until, Limit = limit }, cancellationToken: ct))).AsList();
+        if (ids.Count == 0) return [];
+        var sources = (await c.QueryAsync<Source>(new CommandDefinition(_selectByIds, new { Ids = ids }, cancellationToken: ct))).AsList();
         await AttachCategoriesAsync(c, sources, ct);
         return sources;
+    }
+
+    /// <summary>Extends every claim <paramref name="node"/> holds: it is alive and still working on them.</summary>
+    public async Task RenewClaimsAsync(string node, DateTimeOffset until, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenUnsyncedAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(RenewClaims, new { Node = node, Until = until }, cancellationToken: ct));
+    }
+
+    /// <summary>Lets go of a claim whose poll failed before it was recorded, so the next round takes the source again.</summary>
+    public async Task ReleaseClaimAsync(long id, string node, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenUnsyncedAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(ReleaseClaim, new { Id = id, Node = node }, cancellationToken: ct));
     }
 
     private const string Insert = """
@@ -147,7 +177,7 @@ public sealed class SourceStore(Db db)
             consecutive_failures = CASE WHEN @Succeeded THEN 0 ELSE consecutive_failures + 1 END,
             enabled = CASE WHEN @DisabledReason IS NULL THEN enabled ELSE FALSE END,
             disabled_reason = COALESCE(@DisabledReason, disabled_reason),
-            next_poll_at = @NextPollAt, updated_at = @FetchedAt
+            next_poll_at = @NextPollAt, updated_at = @FetchedAt, claimed_by = NULL, claimed_until = NULL
         WHERE id = @Id
         """;
 

@@ -1,72 +1,66 @@
+using Dapper;
 using FeedService.Categories;
-using Quartz;
+using FeedService.Storage;
 
 namespace FeedService.Publishing;
 
 /// <summary>
-/// The dirty set between writers and the regeneration job. A write marks its categories dirty and
-/// asks for a run; while one run is already requested and not started, further requests are
-/// coalesced into it, so a burst of writes costs one regeneration, not one each.
+/// The dirty set between writers and the regeneration job, kept in the database (dirty_feeds) so a write accepted by
+/// any node is rendered by whichever worker runs next. A write marks its categories (and "all") dirty; only when that
+/// adds a feed not already waiting does it signal the workers, so a burst of writes costs one run, not one each.
 /// </summary>
-public sealed class FeedChanges(ISchedulerFactory schedulerFactory) : IContentChanges
+public sealed class FeedChanges(Db db, ChangeSignals signals, TimeProvider clock) : IContentChanges
 {
-    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
-    private bool _everything;
-    private int _runRequested;
+    /// <summary>Workers hear this channel and start a regeneration run.</summary>
+    public const string Channel = "feedservice_feeds_dirty";
 
-    /// <summary>Marks the slugs (and "all") dirty and asks the scheduler to regenerate now.</summary>
-    public Task ChangedAsync(IEnumerable<string> slugs, CancellationToken ct = default)
-    {
-        lock (_lock)
-        {
-            _dirty.UnionWith(slugs);
-            _dirty.Add(Slugs.All);
-        }
-        return RequestRunAsync(ct);
-    }
+    /// <summary>The dirty_feeds row that stands for every feed.</summary>
+    private const string Everything = "*";
 
-    /// <summary>Marks every feed dirty and asks the scheduler to regenerate now.</summary>
-    public Task EverythingChangedAsync(CancellationToken ct = default)
-    {
-        lock (_lock) _everything = true;
-        return RequestRunAsync(ct);
-    }
+    private const string Mark = "INSERT INTO dirty_feeds (slug, marked_at) VALUES (@Slug, @At) ON CONFLICT (slug) DO NOTHING RETURNING slug";
+    private const string Take = "DELETE FROM dirty_feeds RETURNING slug";
 
-    private async Task RequestRunAsync(CancellationToken ct)
+    /// <summary>Marks the slugs (and "all") dirty and, when that is news, asks a worker to regenerate now.</summary>
+    public Task ChangedAsync(IEnumerable<string> slugs, CancellationToken ct = default) => MarkAsync(slugs.Append(Slugs.All), ct);
+
+    /// <summary>Marks every feed dirty and asks a worker to regenerate now.</summary>
+    public Task EverythingChangedAsync(CancellationToken ct = default) => MarkAsync([Everything], ct);
+
+    private async Task MarkAsync(IEnumerable<string> slugs, CancellationToken ct)
     {
-        if (Interlocked.Exchange(ref _runRequested, 1) == 1) return;
+        var added = await InsertAsync(slugs, ct);
+        if (added == 0) return;
         try
         {
-            var scheduler = await schedulerFactory.GetScheduler(ct);
-            await scheduler.TriggerJob(RegenerateFeedsJob.Key, null, ct);
+            await signals.SignalAsync(Channel, ct);
         }
-        catch (SchedulerException) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // The service is stopping. The write is stored; the first run after the next start renders everything.
+            // The write and its dirty marks are stored; the periodic run renders them if no worker heard this.
         }
     }
 
-    /// <summary>Takes the dirty set for one run. Requests made after this start a new run.</summary>
-    internal (HashSet<string> Slugs, bool Everything) Drain()
+    private async Task<int> InsertAsync(IEnumerable<string> slugs, CancellationToken ct)
     {
-        Interlocked.Exchange(ref _runRequested, 0);
-        lock (_lock)
-        {
-            var taken = (new HashSet<string>(_dirty, StringComparer.Ordinal), _everything);
-            _dirty.Clear();
-            _everything = false;
-            return taken;
-        }
+        var at = clock.GetUtcNow();
+        var added = 0;
+        await using var c = await db.OpenUnsyncedAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        foreach (var slug in slugs.Distinct(StringComparer.Ordinal))
+            added += (await c.QueryAsync<string>(new CommandDefinition(Mark, new { Slug = slug, At = at }, tx, cancellationToken: ct))).Count();
+        await tx.CommitAsync(ct);
+        return added;
+    }
+
+    /// <summary>Takes the dirty set for one run. Marks made after this ask for a new run.</summary>
+    internal async Task<(HashSet<string> Slugs, bool Everything)> DrainAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var taken = new HashSet<string>(await c.QueryAsync<string>(new CommandDefinition(Take, cancellationToken: ct)), StringComparer.Ordinal);
+        return (taken, taken.Remove(Everything));
     }
 
     /// <summary>Puts back what a failed run took, so the next run retries it.</summary>
-    internal void Restore(IEnumerable<string> slugs, bool everything)
-    {
-        lock (_lock)
-        {
-            _dirty.UnionWith(slugs);
-            _everything |= everything;
-        }
-    }
+    internal Task RestoreAsync(IEnumerable<string> slugs, bool everything, CancellationToken ct) =>
+        InsertAsync(everything ? slugs.Append(Everything) : slugs, ct);
 }

@@ -8,7 +8,8 @@ namespace FeedService.Publishing;
 /// beside its precompressed .gz and .br. It is written from the <see cref="DocumentStore"/> in the background, never
 /// read by the service. Files are replaced durably (<see cref="DurableFile"/>: temp file, synced, renamed, folder
 /// synced), copies first and document last, and only when their bytes differ, so an unchanged feed keeps its mtime.
-/// A write that fails (a full disk) is logged, reported by /healthz, and retried until it succeeds.
+/// A write that fails (a full disk) is logged, reported by /healthz, and retried until it succeeds. Workers keep the
+/// folder (each its own, current with every node's publications); a Web-only node writes none.
 /// </summary>
 public sealed class FeedFolder : BackgroundService, IDocumentListener
 {
@@ -18,6 +19,7 @@ public sealed class FeedFolder : BackgroundService, IDocumentListener
     private readonly DocumentStore _documents;
     private readonly ArchiveIndex _firstRun;
     private readonly ILogger<FeedFolder> _logger;
+    private readonly bool _kept;
     private readonly Lock _lock = new();
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
@@ -27,8 +29,10 @@ public sealed class FeedFolder : BackgroundService, IDocumentListener
     // The store's generation as of the last change it told us about: a newer one means a change is on its way here.
     private long _toldGeneration;
 
-    public FeedFolder(DocumentStore documents, ArchiveIndex firstRun, IOptions<FeedsOptions> options, IHostEnvironment env, ILogger<FeedFolder> logger)
+    public FeedFolder(DocumentStore documents, ArchiveIndex firstRun, Cluster.Node node, IOptions<FeedsOptions> options, IHostEnvironment env,
+        ILogger<FeedFolder> logger)
     {
+        _kept = node.IsWorker;
         _documents = documents;
         _firstRun = firstRun;
         _logger = logger;
@@ -59,8 +63,9 @@ public sealed class FeedFolder : BackgroundService, IDocumentListener
         }
     }
 
-    public void DocumentsChanged(IReadOnlyList<DocumentChange> changes)
+    public void DocumentsChanged(IReadOnlyList<DocumentChange> changes, bool renderedHere)
     {
+        if (!_kept) return;
         lock (_lock)
         {
             foreach (var change in changes) _pending.Add(change.Name);
@@ -71,6 +76,11 @@ public sealed class FeedFolder : BackgroundService, IDocumentListener
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_kept)
+        {
+            _caughtUp = true;
+            return;
+        }
         // The folder is compared with the store once the first run after start-up has published: before it, a store
         // that was never filled (the first start of this version) would make every file look like a deleted feed's.
         try

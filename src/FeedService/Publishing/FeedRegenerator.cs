@@ -1,22 +1,26 @@
 using System.Diagnostics;
 using FeedService.Categories;
 using FeedService.Posts;
+using FeedService.Storage;
 using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace FeedService.Publishing;
 
 /// <summary>
-/// One regeneration: renders the dirty categories (everything on the first run after start-up,
-/// plus any category whose scheduled post went live since the last run) and publishes the documents whose bytes changed
-/// to the <see cref="DocumentStore"/>, which serving, the WebSub hub and the feeds/ folder read.
+/// One regeneration: renders the dirty categories (everything on this node's first run after start-up,
+/// plus any category whose scheduled post went live since the last run on any node) and publishes the documents whose
+/// bytes changed to the <see cref="DocumentStore"/>, which serving, the WebSub hub and the feeds/ folder read. On a
+/// shared database it first loads what other workers' runs published, so it compares with and builds on their work.
 /// </summary>
 public sealed class FeedRegenerator(
     FeedChanges changes,
+    Db db,
     CategoryStore categories,
     PostStore posts,
     FeedPagePosts pagePosts,
     ArchiveIndex archive,
+    ArchiveSync archiveSync,
     SiteStore site,
     FeedModelBuilder models,
     DocumentStore documents,
@@ -27,7 +31,7 @@ public sealed class FeedRegenerator(
     ILogger<FeedRegenerator> logger) : IDisposable
 {
     private static readonly TriggerKey ScheduledPostTrigger = new("scheduled-post", "publishing");
-    private DateTimeOffset? _lastRunNow;
+    private bool _ranHere;
 
     // Quartz never runs the job twice at once; this also covers runs started outside the scheduler.
     private readonly SemaphoreSlim _oneRunAtATime = new(1, 1);
@@ -51,17 +55,26 @@ public sealed class FeedRegenerator(
     {
         var started = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
-        var (dirty, everything) = changes.Drain();
-        var firstRun = _lastRunNow is null;
+        HashSet<string> dirty = [];
+        var everything = false;
         var changed = new List<string>();
         var rendered = 0;
         List<string>?[] results = [];
         try
         {
+            (dirty, everything) = await changes.DrainAsync(ct);
+            var lastRun = await site.RegeneratedAtAsync(ct);
+            var firstRun = !_ranHere || lastRun is null;
             everything |= firstRun;
+            if (db.Provider == StorageProvider.Postgres)
+            {
+                // Another worker may have run since this one did: compare with, and build on, what it published.
+                await documents.RefreshAsync(ct);
+                await archiveSync.RefreshAsync(regenerated: false, ct);
+            }
             if (!firstRun)
             {
-                var (wentLive, any) = await posts.BecameVisibleAsync(_lastRunNow!.Value, now, ct);
+                var (wentLive, any) = await posts.BecameVisibleAsync(lastRun!.Value, now, ct);
                 dirty.UnionWith(wentLive);
                 if (any) dirty.Add(Slugs.All);
             }
@@ -99,7 +112,9 @@ public sealed class FeedRegenerator(
             Collect(results, changed);
             await documents.PublishAsync([.. published.OrderBy(d => d.Name, StringComparer.Ordinal)], [.. removed.Order(StringComparer.Ordinal)], ct);
 
-            _lastRunNow = now;
+            await archiveSync.SaveAsync(ct);
+            await site.SetRegeneratedAtAsync(now, ct);
+            _ranHere = true;
             archive.MarkReady();
             await ScheduleNextScheduledPostAsync(now, ct);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -112,11 +127,24 @@ public sealed class FeedRegenerator(
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Nothing is lost: what this run took is put back for the next one, and the last good files stay served.
-            changes.Restore(dirty, everything);
+            await RestoreAsync(dirty, everything);
             if (changed.Count == 0) Collect(results, changed);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             status.Record(run => new(run, now, ms, rendered, RegenerationStatus.Listed(changed), e.Message, status.Last?.LastSuccessAt, changed.Count));
             logger.LogError(e, "Regeneration failed after {ElapsedMs:F1} ms; will retry on the next run", ms);
+        }
+    }
+
+    private async Task RestoreAsync(HashSet<string> dirty, bool everything)
+    {
+        try
+        {
+            await changes.RestoreAsync(dirty, everything, CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            // The database is failing too: a node's first run after start-up renders everything, so nothing stays unrendered.
+            logger.LogError(e, "Could not put back the feeds a failed run took: {Slugs}", string.Join(' ', dirty));
         }
     }
 

@@ -31,4 +31,11 @@ public sealed class FeedsOptions
     /// </summary>
     [Range(1, 4096)]
     public int ArchiveCacheMegabytes { get; set; } = 32;
+
+    /// <summary>
+    /// With PostgreSQL: how often a node checks the database for documents other nodes published, as a safety net
+    /// behind the change signal that normally tells it within milliseconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SharedRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

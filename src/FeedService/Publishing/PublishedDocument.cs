@@ -28,10 +28,13 @@ public sealed class PublishedDocument(string name, byte[] body, byte[] gzip, byt
 public sealed record DocumentChange(string Name, PublishedDocument? Document);
 
 /// <summary>
-/// Told by the <see cref="DocumentStore"/> when current documents changed, after the new ones are stored and current.
-/// Implementations must return at once and do any slow work (pushes, disk writes) in the background.
+/// Told by the <see cref="DocumentStore"/> when current documents changed, after the new ones are stored and current:
+/// rendered by this node's regenerator, or published by another node and loaded here. Implementations must return at
+/// once and do any slow work (pushes, disk writes) in the background.
 /// </summary>
 public interface IDocumentListener
 {
-    void DocumentsChanged(IReadOnlyList<DocumentChange> changes);
+    /// <param name="changes">The documents that changed, in the order they were published.</param>
+    /// <param name="renderedHere">True when this node rendered them; false when another node did (pushes are its job).</param>
+    void DocumentsChanged(IReadOnlyList<DocumentChange> changes, bool renderedHere);
 }

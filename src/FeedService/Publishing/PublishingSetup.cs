@@ -15,6 +15,8 @@ public static class PublishingSetup
         services.TryAddSingleton(FeedHubs.None);
         services.AddSingleton<FeedPagePosts>();
         services.AddSingleton<ArchiveIndex>();
+        services.AddSingleton<ArchiveSync>();
+        services.AddHostedService<SharedStateRefresh>();
         services.AddSingleton<FeedModelBuilder>();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<FeedFolder>();

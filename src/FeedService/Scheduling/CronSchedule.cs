@@ -1,3 +1,4 @@
+using FeedService.Cluster;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -5,13 +6,17 @@ namespace FeedService.Scheduling;
 
 /// <summary>
 /// Puts a job on a cron schedule read from options when the app starts (after configuration is bound, which Quartz's
-/// own registration callbacks run before). Misfires are skipped: the next tick does the same work.
+/// own registration callbacks run before). Misfires are skipped: the next tick does the same work. With a clustered
+/// store the trigger is shared: a node leaves it alone when it already has this cron, so a restart or a deploy never
+/// moves or re-fires it. Web-only nodes run no jobs and schedule nothing.
 /// </summary>
-internal sealed class CronSchedule(ISchedulerFactory schedulerFactory, TriggerKey trigger, JobKey job, Func<string> cron) : IHostedService
+internal sealed class CronSchedule(IServiceProvider services, TriggerKey trigger, JobKey job, Func<string> cron) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
-        var scheduler = await schedulerFactory.GetScheduler(ct);
+        if (!services.GetRequiredService<Node>().IsWorker) return;
+        var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler(ct);
+        if (await scheduler.GetTrigger(trigger, ct) is ICronTrigger existing && existing.CronExpressionString == cron() && existing.JobKey.Equals(job)) return;
         var periodic = TriggerBuilder.Create()
             .WithIdentity(trigger)
             .ForJob(job)
@@ -26,6 +31,6 @@ internal sealed class CronSchedule(ISchedulerFactory schedulerFactory, TriggerKe
     // Not AddHostedService: it registers one hosted service per implementation type, and there is one CronSchedule per job.
     public static IServiceCollection Add<TOptions>(IServiceCollection services, TriggerKey trigger, JobKey job, Func<TOptions, string> cron)
         where TOptions : class =>
-        services.AddSingleton<IHostedService>(sp => new CronSchedule(sp.GetRequiredService<ISchedulerFactory>(), trigger, job,
+        services.AddSingleton<IHostedService>(sp => new CronSchedule(sp, trigger, job,
             () => cron(sp.GetRequiredService<IOptions<TOptions>>().Value)));
 }

@@ -109,7 +109,7 @@ public sealed partial class FeedCache : IDocumentListener
         _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public void DocumentsChanged(IReadOnlyList<DocumentChange> changes)
+    public void DocumentsChanged(IReadOnlyList<DocumentChange> changes, bool renderedHere)
     {
         Interlocked.Increment(ref _generation);
         foreach (var change in changes)

@@ -103,5 +103,21 @@ public sealed class Db : IDisposable
         return connection;
     }
 
+    /// <summary>
+    /// A connection whose commits SQLite does not sync at once, for writes that a restart redoes anyway (marking feeds
+    /// dirty: the first run after a start renders everything). The next synced commit carries them to disk.
+    /// </summary>
+    public async Task<DbConnection> OpenUnsyncedAsync(CancellationToken ct = default)
+    {
+        var connection = await OpenAsync(ct);
+        if (Provider == StorageProvider.Sqlite)
+        {
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = NORMAL";
+            await pragma.ExecuteNonQueryAsync(ct);
+        }
+        return connection;
+    }
+
     public void Dispose() => _postgres?.Dispose();
 }

@@ -14,15 +14,17 @@ public sealed class SqlDialect
     private const string PostgresUniqueViolation = "23505";
     private const string PostgresDiskFull = "53100";
 
-    public static readonly SqlDialect Sqlite = new(StorageProvider.Sqlite, "MAX", "json_each({0})", "IN {0}");
+    public static readonly SqlDialect Sqlite = new(StorageProvider.Sqlite, "MAX", "json_each({0})", "IN {0}", "");
 
-    public static readonly SqlDialect Postgres = new(StorageProvider.Postgres, "GREATEST", "json_array_elements_text(CAST({0} AS json))", "= ANY({0})");
+    public static readonly SqlDialect Postgres = new(StorageProvider.Postgres, "GREATEST", "json_array_elements_text(CAST({0} AS json))", "= ANY({0})",
+        "FOR UPDATE SKIP LOCKED");
 
     private readonly string _jsonArrayValues;
     private readonly string _in;
 
-    private SqlDialect(StorageProvider provider, string greatest, string jsonArrayValues, string @in)
+    private SqlDialect(StorageProvider provider, string greatest, string jsonArrayValues, string @in, string skipLocked)
     {
+        SkipLocked = skipLocked;
         Provider = provider;
         Greatest = greatest;
         _jsonArrayValues = jsonArrayValues;
@@ -35,6 +37,12 @@ public sealed class SqlDialect
 
     /// <summary>The larger of two values: SQLite's two-argument MAX, PostgreSQL's GREATEST.</summary>
     public string Greatest { get; }
+
+    /// <summary>
+    /// Ends a SELECT of rows to claim: PostgreSQL locks them and passes over rows another transaction is claiming; SQLite
+    /// has one writer at a time, so its claims never meet and it needs nothing.
+    /// </summary>
+    public string SkipLocked { get; }
 
     /// <summary>A table of one text column, value, holding the elements of a JSON array passed as text in <paramref name="parameter"/>.</summary>
     public string JsonArrayValues(string parameter) => string.Format(System.Globalization.CultureInfo.InvariantCulture, _jsonArrayValues, parameter);

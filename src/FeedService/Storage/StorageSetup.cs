@@ -8,6 +8,8 @@ public static class StorageSetup
         UtcTimeHandler.Register();
         services.AddSingleton<Db>();
         services.AddSingleton<Migrator>();
+        services.AddSingleton<ChangeSignals>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeSignals>());
         return services;
     }
 

@@ -21,9 +21,10 @@ public sealed class HubPinger(
     private const int PingsInFlight = 8;
     private readonly Channel<string> _changed = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
-    public void DocumentsChanged(IReadOnlyList<DocumentChange> changes)
+    public void DocumentsChanged(IReadOnlyList<DocumentChange> changes, bool renderedHere)
     {
-        if (hubs.External.Count == 0) return;
+        // The node that rendered a change pings for it; the others only load it.
+        if (hubs.External.Count == 0 || !renderedHere) return;
         foreach (var change in changes)
             if (change.Document is not null) _changed.Writer.TryWrite(site.Value.Url($"feeds/{change.Name}"));
     }

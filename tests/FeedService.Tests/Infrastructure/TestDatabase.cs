@@ -30,6 +30,8 @@ public static class TestDatabase
         if (!OnPostgres) return;
         builder.UseSetting("FeedService:Storage:Provider", "Postgres");
         builder.UseSetting("FeedService:Storage:ConnectionString", PostgresDatabase(NameFor(folder)));
+        // Quartz keeps one scheduler per name in a process, and many apps share the test process: one name per database.
+        builder.UseSetting("FeedService:Cluster:SchedulerName", NameFor(folder));
     }
 
     /// <summary>

@@ -23,11 +23,19 @@ public sealed class RegenerationTests
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (status.Last is null && DateTime.UtcNow < deadline) await Task.Delay(20);
 
-        // 21 feeds (20 categories and all) in three formats changed.
+        // 21 feeds (20 categories and all) in three formats changed in the first run. (On PostgreSQL a run the first app
+        // asked for and did not start is still stored, and may run next, changing nothing: the first run is the one read.)
+        var firstRun = status.Last!;
+        Assert.Equal(63, firstRun.ChangedCount);
+        Assert.Equal(50, firstRun.Changed.Count);
+        Assert.Equal("all.rss", firstRun.Changed[0]);
         var health = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/healthz")).RootElement.GetProperty("lastRegeneration");
-        Assert.Equal(63, health.GetProperty("changedCount").GetInt32());
-        Assert.Equal(50, health.GetProperty("changed").GetArrayLength());
-        Assert.Equal("all.rss", health.GetProperty("changed")[0].GetString());
+        if (status.Runs == 1)
+        {
+            Assert.Equal(63, health.GetProperty("changedCount").GetInt32());
+            Assert.Equal(50, health.GetProperty("changed").GetArrayLength());
+            Assert.Equal("all.rss", health.GetProperty("changed")[0].GetString());
+        }
     }
 
     [Fact]
@@ -101,7 +109,11 @@ public sealed class RegenerationTests
         var runs = app.Services.GetRequiredService<FeedService.Publishing.RegenerationStatus>().Runs;
         var post = await app.CreatePostAsync(new { title = "Quick", content = "<p>x</p>", categories = new[] { "fast" } });
         await app.WaitForFeedAsync("fast.atom", x => x.Contains(post.Guid, StringComparison.Ordinal));
-        Assert.True(app.Services.GetRequiredService<FeedService.Publishing.RegenerationStatus>().Runs > runs);
+        // A run records itself just after it publishes (on PostgreSQL after saving the archive too): give it a moment.
+        var status = app.Services.GetRequiredService<FeedService.Publishing.RegenerationStatus>();
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (status.Runs <= runs && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.True(status.Runs > runs);
     }
 
     [Fact]

@@ -11,13 +11,15 @@ namespace FeedService.Aggregation.Fetching;
 /// </summary>
 public sealed class FeedFetcher(
     [FromKeyedServices(FeedFetcher.HttpClientKey)] HttpClient http,
-    IOptions<AggregationOptions> options, IOptions<SiteOptions> site, TimeProvider time, ILogger<FeedFetcher> logger)
+    IOptions<AggregationOptions> options, IOptions<SiteOptions> site, TimeProvider time, ILogger<FeedFetcher> logger,
+    IHostTurns? hostTurns = null)
 {
     /// <summary>The DI key of the HttpClient registered for the fetcher by <see cref="FetchingSetup.AddFeedFetching"/>.</summary>
     public const string HttpClientKey = "FeedService.Aggregation.Fetching";
 
     private readonly PoliteRequestHeaders _headers = PoliteRequestHeaders.For(site.Value);
     private readonly HostGates _gates = new();
+    private readonly IHostTurns _hostTurns = hostTurns ?? LocalHostTurns.Instance;
 
     /// <summary>The User-Agent sent with every request.</summary>
     public string UserAgent => _headers.UserAgent;
@@ -67,6 +69,7 @@ public sealed class FeedFetcher(
     private async Task<Hop> ExchangeAsync(FetchRequest request, Uri url, TimeBudget budget, CancellationToken ct)
     {
         using var turn = await _gates.EnterAsync(url, ct);
+        await using var clusterTurn = await _hostTurns.EnterAsync(url.IdnHost, ct);
         if (budget.Remaining <= TimeSpan.Zero) return Hop.Final(TimedOut(url, budget, null));
         using var spending = budget.Start(ct);
         try

@@ -45,9 +45,10 @@ public sealed class HubDelivery : IDocumentListener, IDisposable
     }
 
     /// <summary>Returns at once: each changed document's push runs in the background.</summary>
-    public void DocumentsChanged(IReadOnlyList<DocumentChange> changes)
+    public void DocumentsChanged(IReadOnlyList<DocumentChange> changes, bool renderedHere)
     {
-        if (!_options.BuiltInHub) return;
+        // The node that rendered a change delivers it; the others only load it.
+        if (!_options.BuiltInHub || !renderedHere) return;
         foreach (var (name, document) in changes)
         {
             if (document is null) continue;
