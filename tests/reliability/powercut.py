@@ -53,7 +53,7 @@ app.db = os.path.join(mnt, "data", "feedservice.db")
 app.feeds = os.path.join(mnt, "feeds")
 app.key = None
 key_file = os.path.join(mnt, "data", "api-key")
-MIGRATIONS = len([f for f in os.listdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "FeedService", "Storage", "Migrations"))
+MIGRATIONS = len([f for f in os.listdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "FeedService", "Storage", "Migrations", "Sqlite"))
                   if f.endswith(".sql")])
 
 problems = []
