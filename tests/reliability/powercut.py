@@ -53,8 +53,9 @@ app.db = os.path.join(mnt, "data", "feedservice.db")
 app.feeds = os.path.join(mnt, "feeds")
 app.key = None
 key_file = os.path.join(mnt, "data", "api-key")
-MIGRATIONS = len([f for f in os.listdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "FeedService", "Storage", "Migrations", "Sqlite"))
-                  if f.endswith(".sql")])
+_MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "FeedService", "Storage", "Migrations")
+# Shared scripts, and SQLite's own where it has one of the same number.
+MIGRATIONS = len({f[:4] for d in ("Shared", "Sqlite") for f in os.listdir(os.path.join(_MIGRATIONS_DIR, d)) if f.endswith(".sql")})
 
 problems = []
 acknowledged = {}      # id -> (guid, title), from 201s

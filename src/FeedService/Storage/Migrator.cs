@@ -3,7 +3,7 @@ using Dapper;
 namespace FeedService.Storage;
 
 /// <summary>
-/// Applies the provider's embedded Migrations/{Sqlite|Postgres}/NNNN_name.sql scripts in order, each once; all that are
+/// Applies the provider's embedded migration scripts (<see cref="EmbeddedMigrations"/>) in order, each once; all that are
 /// due run in one transaction, so a start that fails half-way leaves the schema as it found it.
 /// </summary>
 public sealed class Migrator(Db db, TimeProvider clock, ILogger<Migrator> logger)
@@ -54,17 +54,29 @@ public sealed class Migrator(Db db, TimeProvider clock, ILogger<Migrator> logger
         }
     }
 
-    /// <summary>The provider's migrations (Migrations/Sqlite or Migrations/Postgres), in order of their numbers.</summary>
+    /// <summary>
+    /// The provider's migrations in order of their numbers: Migrations/Shared/NNNN_name.sql, written once for both providers
+    /// with the column types that differ as tokens (<see cref="SqlDialect.Migration"/>), unless Migrations/{Sqlite|Postgres}
+    /// has a script of that number of its own (Quartz's tables exist on PostgreSQL only).
+    /// </summary>
     public static IEnumerable<(long Version, string Name, string Sql)> EmbeddedMigrations(StorageProvider provider = StorageProvider.Sqlite)
     {
         var assembly = typeof(Migrator).Assembly;
-        var prefix = $"FeedService.Storage.Migrations.{provider}.";
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        var dialect = SqlDialect.For(provider);
+        var scripts = new SortedDictionary<long, (string Name, string Sql)>();
+        foreach (var folder in new[] { "Shared", provider.ToString() })
         {
-            var file = resource[prefix.Length..^".sql".Length];
-            var underscore = file.IndexOf('_', StringComparison.Ordinal);
-            using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
-            yield return (long.Parse(file[..underscore], System.Globalization.CultureInfo.InvariantCulture), file[(underscore + 1)..], reader.ReadToEnd());
+            var prefix = $"FeedService.Storage.Migrations.{folder}.";
+            foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                var file = resource[prefix.Length..^".sql".Length];
+                var underscore = file.IndexOf('_', StringComparison.Ordinal);
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
+                var sql = reader.ReadToEnd();
+                scripts[long.Parse(file[..underscore], System.Globalization.CultureInfo.InvariantCulture)] =
+                    (file[(underscore + 1)..], folder == "Shared" ? dialect.Migration(sql) : sql);
+            }
         }
+        return scripts.Select(s => (s.Key, s.Value.Name, s.Value.Sql));
     }
 }

@@ -3,9 +3,9 @@
 -- document's Last-Modified until its bytes change.
 CREATE TABLE feed_documents (
     name TEXT PRIMARY KEY,            -- "tech.atom", "all.json"
-    body BLOB NOT NULL,
-    gzip BLOB NOT NULL,
-    brotli BLOB NOT NULL,
+    body {Bytes} NOT NULL,
+    gzip {Bytes} NOT NULL,
+    brotli {Bytes} NOT NULL,
     etag TEXT NOT NULL,               -- strong, quoted, derived from body
     last_modified TEXT NOT NULL       -- when body last changed
 );

@@ -3,7 +3,7 @@
 -- max(id) + 1 again), and not after a power cut that lost posts written with FeedService:Storage:Synchronous=Normal.
 CREATE TABLE id_blocks (
     name TEXT PRIMARY KEY,
-    reserved_through INTEGER NOT NULL
+    reserved_through {Int} NOT NULL
 );
 
 INSERT INTO id_blocks (name, reserved_through) SELECT 'posts', COALESCE(MAX(id), 0) FROM posts;

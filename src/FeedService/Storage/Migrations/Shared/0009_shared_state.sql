@@ -8,13 +8,13 @@ CREATE TABLE dirty_feeds (
 );
 
 -- Every publication of documents takes the next number; a node that has seen an older one loads what changed.
-ALTER TABLE feed_documents ADD COLUMN publication BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE feed_documents ADD COLUMN publication {Int} NOT NULL DEFAULT 0;
 
 -- Each feed's RFC 5005 archive as the last run saw it (which posts each page holds, its hash and Last-Modified, as
 -- JSON), so every node renders and serves the same pages.
 CREATE TABLE feed_archives (
     slug TEXT PRIMARY KEY,
-    publication BIGINT NOT NULL,
+    publication {Int} NOT NULL,
     feed TEXT NOT NULL
 );
 
