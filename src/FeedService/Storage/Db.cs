@@ -91,29 +91,22 @@ public sealed class Db : IDisposable
     /// must survive a power cut even when the operator traded durability for speed (reserving ids). PostgreSQL commits
     /// are durable as they are (synchronous_commit is on unless the operator turned it off).
     /// </summary>
-    public async Task<DbConnection> OpenSyncedAsync(CancellationToken ct = default)
-    {
-        var connection = await OpenAsync(ct);
-        if (Provider == StorageProvider.Sqlite)
-        {
-            using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous = FULL";
-            await pragma.ExecuteNonQueryAsync(ct);
-        }
-        return connection;
-    }
+    public Task<DbConnection> OpenSyncedAsync(CancellationToken ct = default) => OpenWithSynchronousAsync("FULL", ct);
 
     /// <summary>
     /// A connection whose commits SQLite does not sync at once, for writes that a restart redoes anyway (marking feeds
     /// dirty: the first run after a start renders everything). The next synced commit carries them to disk.
     /// </summary>
-    public async Task<DbConnection> OpenUnsyncedAsync(CancellationToken ct = default)
+    public Task<DbConnection> OpenUnsyncedAsync(CancellationToken ct = default) => OpenWithSynchronousAsync("NORMAL", ct);
+
+    /// <summary>A connection whose SQLite commits follow <paramref name="synchronous"/> (pooled connections get the configured one back at their next open).</summary>
+    private async Task<DbConnection> OpenWithSynchronousAsync(string synchronous, CancellationToken ct)
     {
         var connection = await OpenAsync(ct);
         if (Provider == StorageProvider.Sqlite)
         {
             using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous = NORMAL";
+            pragma.CommandText = "PRAGMA synchronous = " + synchronous;
             await pragma.ExecuteNonQueryAsync(ct);
         }
         return connection;
